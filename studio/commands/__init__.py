@@ -1,0 +1,1 @@
+"""Headless subcommands of ``python -m studio``. Qt-free; heavy imports (torch) happen inside ``run``."""
