@@ -1,0 +1,8 @@
+"""Dock panels of the main window. Each entry: (title, module, class name); the class is built as Cls(ctx).
+
+The main window imports each module when it builds the window; a panel module must import nothing heavy
+(torch) at import time.
+"""
+
+PANELS: list[tuple[str, str, str]] = [
+]
