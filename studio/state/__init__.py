@@ -1,0 +1,1 @@
+"""Qt-free application state: the document and its layers, preferences, job records."""

@@ -1,0 +1,126 @@
+"""The open document: the original image and result layers stacked over it.
+
+Qt-free. Every change goes through a method here (the Qt undo commands call these), and each change
+emits ``changed`` so views can refresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from studio.state.events import Event
+
+
+def _as_rgba(pixels: np.ndarray) -> np.ndarray:
+    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
+        raise ValueError(f"expected an HxWx3 or HxWx4 uint8 image, got {pixels.dtype} {pixels.shape}")
+    if pixels.shape[2] == 4:
+        return pixels
+    alpha = np.full(pixels.shape[:2] + (1,), 255, np.uint8)
+    return np.concatenate([pixels, alpha], axis=2)
+
+
+@dataclass
+class Layer:
+    """A result laid over the original; ``opacity`` in [0, 1] lets a painter dial it back."""
+
+    name: str
+    image: np.ndarray
+    opacity: float = 1.0
+    visible: bool = True
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+class Document:
+    """An image being worked on: the untouched original plus layers (bottom to top)."""
+
+    def __init__(self, image: np.ndarray, path: Path | None = None, name: str | None = None) -> None:
+        _as_rgba(image)  # validates
+        self.image = np.ascontiguousarray(image)
+        self.path = path
+        self.name = name or (path.name if path else "Untitled")
+        self.layers: list[Layer] = []
+        self.changed = Event()
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels."""
+        return int(self.image.shape[1]), int(self.image.shape[0])
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.image.shape[2] == 4 or any(layer.image.shape[2] == 4 for layer in self.layers)
+
+    # -- layer edits (called by undo commands) --------------------------------------------------
+    def insert_layer(self, layer: Layer, index: int | None = None) -> int:
+        if layer.image.shape[:2] != self.image.shape[:2]:
+            raise ValueError(
+                f"layer '{layer.name}' is {layer.image.shape[1]}×{layer.image.shape[0]}, "
+                f"the document is {self.size[0]}×{self.size[1]}"
+            )
+        _as_rgba(layer.image)
+        index = len(self.layers) if index is None else index
+        self.layers.insert(index, layer)
+        self.changed.emit()
+        return index
+
+    def remove_layer(self, index: int) -> Layer:
+        layer = self.layers.pop(index)
+        self.changed.emit()
+        return layer
+
+    def set_opacity(self, index: int, opacity: float) -> None:
+        if not np.isfinite(opacity):
+            raise ValueError("opacity must be a number")
+        self.layers[index].opacity = float(min(1.0, max(0.0, opacity)))
+        self.changed.emit()
+
+    def set_visible(self, index: int, visible: bool) -> None:
+        self.layers[index].visible = bool(visible)
+        self.changed.emit()
+
+    def replace_image(self, image: np.ndarray, layers: list[Layer] | None = None) -> tuple[np.ndarray, list[Layer]]:
+        """Swap the base image (e.g. after a crop) and the layers; returns the old ones for undo."""
+        _as_rgba(image)
+        old = (self.image, self.layers)
+        self.image = np.ascontiguousarray(image)
+        self.layers = list(layers) if layers is not None else []
+        self.changed.emit()
+        return old
+
+    # -- rendering -----------------------------------------------------------------------------
+    def flatten(self, upto: int | None = None) -> np.ndarray:
+        """Composite the visible layers over the original (source-over); RGBA if anything has alpha."""
+        layers = self.layers if upto is None else self.layers[:upto]
+        visible = [layer for layer in layers if layer.visible and layer.opacity > 0]
+        if not visible:
+            return self.image.copy()
+        out = _as_rgba(self.image).astype(np.float32) / 255.0
+        for layer in visible:
+            src = _as_rgba(layer.image).astype(np.float32) / 255.0
+            a = src[..., 3:4] * layer.opacity
+            out_a = a + out[..., 3:4] * (1.0 - a)
+            safe = np.where(out_a > 0, out_a, 1.0)
+            out[..., :3] = (src[..., :3] * a + out[..., :3] * out[..., 3:4] * (1.0 - a)) / safe
+            out[..., 3:4] = out_a
+        result = np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return result if self.has_alpha else np.ascontiguousarray(result[..., :3])
+
+    def crop_box_pixels(self, box: tuple[int, int, int, int]) -> tuple[np.ndarray, list[Layer]]:
+        """The base image and layers cropped to ``box`` = (x, y, w, h), clamped to the image."""
+        x, y, w, h = box
+        width, height = self.size
+        x0, y0 = max(0, int(x)), max(0, int(y))
+        x1, y1 = min(width, int(x + w)), min(height, int(y + h))
+        if x1 <= x0 or y1 <= y0:
+            raise ValueError(f"crop {box} lies outside the {width}×{height} image")
+        image = np.ascontiguousarray(self.image[y0:y1, x0:x1])
+        layers = [
+            Layer(lay.name, np.ascontiguousarray(lay.image[y0:y1, x0:x1]), lay.opacity, lay.visible, dict(lay.provenance))
+            for lay in self.layers
+        ]
+        return image, layers
