@@ -1,0 +1,32 @@
+"""numpy ↔ QImage, in one place. QImages built here own a copy of their pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+
+def array_to_qimage(pixels: np.ndarray) -> QImage:
+    """HxWx3 / HxWx4 uint8 (or HxW grey) → a QImage that owns its buffer."""
+    if pixels.dtype != np.uint8:
+        raise ValueError(f"expected uint8 pixels, got {pixels.dtype}")
+    if pixels.ndim == 2:
+        pixels = np.repeat(pixels[..., None], 3, axis=2)
+    pixels = np.ascontiguousarray(pixels)
+    h, w, c = pixels.shape
+    if c == 3:
+        fmt = QImage.Format.Format_RGB888
+    elif c == 4:
+        fmt = QImage.Format.Format_RGBA8888
+    else:
+        raise ValueError(f"expected 3 or 4 channels, got {c}")
+    image = QImage(pixels.data, w, h, w * c, fmt)
+    return image.copy()  # detach from the numpy buffer before it leaves this function
+
+
+def qimage_to_array(image: QImage) -> np.ndarray:
+    """A QImage → HxWx4 uint8 RGBA array (a copy)."""
+    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    w, h = image.width(), image.height()
+    buf = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
+    return buf.reshape(h, image.bytesPerLine())[:, : w * 4].reshape(h, w, 4).copy()

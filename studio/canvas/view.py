@@ -1,0 +1,406 @@
+"""CanvasView: the document crisp at any zoom, result layers, live preview, before/after split, overlays.
+
+The canvas emits intents (``files_dropped``, ``region_selected``, ``pixel_picked``); the controller changes
+state. View maths live in ``studio.canvas.zoom``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from studio.canvas import zoom
+from studio.canvas.convert import array_to_qimage
+from studio.io.images import is_image_path
+from studio.state.document import Document
+
+TOOLS = ("pan", "select_rect", "pick")
+BACKGROUND = QColor(38, 38, 40)
+
+
+class OverlayPainter(Protocol):
+    def paint(self, painter: QPainter, image_rect: QRectF, scale: float) -> None: ...
+
+
+def _checkerboard() -> QBrush:
+    tile = QPixmap(16, 16)
+    tile.fill(QColor(200, 200, 200))
+    p = QPainter(tile)
+    p.fillRect(0, 0, 8, 8, QColor(150, 150, 150))
+    p.fillRect(8, 8, 8, 8, QColor(150, 150, 150))
+    p.end()
+    return QBrush(tile)
+
+
+def dropped_image_paths(urls: list) -> list[str]:
+    """Local image files among dropped URLs, in the order given."""
+    paths = []
+    for url in urls:
+        if url.isLocalFile():
+            path = url.toLocalFile()
+            if is_image_path(Path(path)):
+                paths.append(path)
+    return paths
+
+
+class CanvasView(QWidget):
+    files_dropped = Signal(list)
+    zoom_changed = Signal(float)
+    region_selected = Signal(QRect)
+    pixel_picked = Signal(int, int)
+    tool_changed = Signal(str)
+    compare_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(200, 150)
+        self._document: Document | None = None
+        self._base: QImage | None = None
+        self._layers: list[tuple[QImage, float]] = []
+        self._preview: QImage | None = None
+        self._view = zoom.ViewTransform()
+        self._fit_mode = True
+        self._overlays: list[OverlayPainter] = []
+        self._tool = "pan"
+        self._compare = False
+        self._split = 0.5
+        self._drag: tuple[str, QPointF, zoom.ViewTransform] | None = None
+        self._space_down = False
+        self._selection: QRectF | None = None
+        self._scaled_cache: dict[int, tuple[tuple[int, int], QImage]] = {}
+        self._checker = _checkerboard()
+
+    # -- document -------------------------------------------------------------------------------
+    def set_document(self, document: Document | None) -> None:
+        if self._document is not None:
+            try:
+                self._document.changed.disconnect(self.refresh)
+            except ValueError:
+                pass
+        self._document = document
+        self._preview = None
+        self._compare = False
+        if document is not None:
+            document.changed.connect(self.refresh)
+        self.refresh()
+        self.fit_to_window()
+
+    @property
+    def document(self) -> Document | None:
+        return self._document
+
+    def refresh(self) -> None:
+        """Rebuild the QImages from the document (after any change to its image or layers)."""
+        doc = self._document
+        self._scaled_cache.clear()
+        if doc is None:
+            self._base, self._layers = None, []
+        else:
+            self._base = array_to_qimage(doc.image)
+            self._layers = [(array_to_qimage(layer.image), layer.opacity) for layer in doc.layers if layer.visible]
+        if not self.can_compare:
+            self._compare = False
+        self.update()
+
+    def set_preview(self, pixels: np.ndarray | None) -> None:
+        """Show a live preview over the document (any size: it is stretched to the image)."""
+        if self._preview is not None:
+            self._scaled_cache.pop(self._preview.cacheKey(), None)
+        self._preview = None if pixels is None else array_to_qimage(pixels)
+        self.update()
+
+    @property
+    def has_preview(self) -> bool:
+        return self._preview is not None
+
+    # -- overlays and tools -----------------------------------------------------------------------
+    def add_overlay(self, painter: OverlayPainter) -> None:
+        if painter not in self._overlays:
+            self._overlays.append(painter)
+        self.update()
+
+    def remove_overlay(self, painter: OverlayPainter) -> None:
+        if painter in self._overlays:
+            self._overlays.remove(painter)
+        self.update()
+
+    def set_tool(self, tool: str) -> None:
+        if tool not in TOOLS:
+            raise ValueError(f"unknown tool {tool!r}; expected one of {TOOLS}")
+        self._tool = tool
+        self._selection = None
+        cursor = {"pan": Qt.CursorShape.OpenHandCursor, "select_rect": Qt.CursorShape.CrossCursor,
+                  "pick": Qt.CursorShape.PointingHandCursor}[tool]
+        self.setCursor(cursor)
+        self.tool_changed.emit(tool)
+        self.update()
+
+    @property
+    def tool(self) -> str:
+        return self._tool
+
+    # -- before/after -----------------------------------------------------------------------------
+    @property
+    def can_compare(self) -> bool:
+        return self._base is not None and (bool(self._layers) or self._preview is not None)
+
+    def set_compare(self, enabled: bool) -> None:
+        enabled = bool(enabled) and self.can_compare
+        if enabled != self._compare:
+            self._compare = enabled
+            self.compare_changed.emit(enabled)
+            self.update()
+
+    @property
+    def compare(self) -> bool:
+        return self._compare
+
+    def set_split(self, fraction: float) -> None:
+        self._split = min(1.0, max(0.0, fraction))
+        self.update()
+
+    @property
+    def split(self) -> float:
+        return self._split
+
+    # -- zoom -----------------------------------------------------------------------------------
+    @property
+    def view(self) -> zoom.ViewTransform:
+        return self._view
+
+    @property
+    def scale(self) -> float:
+        return self._view.scale
+
+    def _set_view(self, view: zoom.ViewTransform) -> None:
+        changed = view.scale != self._view.scale
+        self._view = view
+        if changed:
+            self.zoom_changed.emit(view.scale)
+        self.update()
+
+    def image_size(self) -> tuple[int, int]:
+        return (self._base.width(), self._base.height()) if self._base is not None else (0, 0)
+
+    def fit_to_window(self) -> None:
+        self._fit_mode = True
+        w, h = self.image_size()
+        self._set_view(zoom.fit(w, h, self.width(), self.height()))
+
+    def actual_size(self) -> None:
+        self._fit_mode = False
+        w, h = self.image_size()
+        self._set_view(zoom.centred(w, h, self.width(), self.height(), 1.0))
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        self._fit_mode = False
+        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
+        self._set_view(zoom.zoom_about(self._view, factor, anchor.x(), anchor.y()))
+
+    def zoom_in(self) -> None:
+        self.zoom_by(zoom.ZOOM_STEP ** 2)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / zoom.ZOOM_STEP ** 2)
+
+    def image_rect(self) -> QRectF:
+        """Where the image lies, in widget coordinates."""
+        w, h = self.image_size()
+        v = self._view
+        return QRectF(v.offset_x, v.offset_y, w * v.scale, h * v.scale)
+
+    def widget_to_image(self, pos: QPointF) -> tuple[float, float]:
+        return self._view.to_image(pos.x(), pos.y())
+
+    # -- painting -------------------------------------------------------------------------------
+    def _draw_image(self, painter: QPainter, image: QImage, target: QRectF) -> None:
+        scale = target.width() / max(1, image.width())
+        if scale >= 1.0:
+            # Crisp pixels when magnified: nearest neighbour, and only the visible part is scaled.
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            painter.drawImage(target, image, QRectF(image.rect()))
+            return
+        # Minified: smooth, cached per size so pans stay cheap.
+        size = (max(1, round(target.width())), max(1, round(target.height())))
+        cached = self._scaled_cache.get(image.cacheKey())
+        if cached is None or cached[0] != size:
+            scaled = image.scaled(size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation)
+            self._scaled_cache[image.cacheKey()] = (size, scaled)
+            cached = (size, scaled)
+        painter.drawImage(target.topLeft(), cached[1])
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), BACKGROUND)
+        if self._base is None:
+            painter.setPen(QColor(170, 170, 175))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             "Drop an image here, or press Ctrl+O to open one")
+            painter.end()
+            return
+        target = self.image_rect()
+        painter.fillRect(target, self._checker)
+        self._draw_image(painter, self._base, target)
+        if self._compare:
+            split_x = target.left() + target.width() * self._split
+            painter.save()
+            painter.setClipRect(QRectF(split_x, target.top(), target.right() - split_x, target.height()))
+        for image, opacity in self._layers:
+            painter.setOpacity(opacity)
+            self._draw_image(painter, image, target)
+        painter.setOpacity(1.0)
+        if self._preview is not None:
+            self._draw_image(painter, self._preview, target)
+        if self._compare:
+            painter.restore()
+            self._paint_split_handle(painter, split_x, target)
+        for overlay in list(self._overlays):
+            painter.save()
+            overlay.paint(painter, target, self._view.scale)
+            painter.restore()
+        if self._selection is not None:
+            painter.setPen(QPen(QColor(0, 0, 0), 1))
+            painter.drawRect(self._selection)
+            painter.setPen(QPen(QColor(255, 255, 255), 1, Qt.PenStyle.DashLine))
+            painter.drawRect(self._selection)
+        painter.end()
+
+    def _paint_split_handle(self, painter: QPainter, x: float, target: QRectF) -> None:
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 3))
+        painter.drawLine(QPointF(x, target.top()), QPointF(x, target.bottom()))
+        painter.setPen(QPen(QColor(255, 255, 255), 1))
+        painter.drawLine(QPointF(x, target.top()), QPointF(x, target.bottom()))
+        mid = QPointF(x, (target.top() + target.bottom()) / 2)
+        painter.setBrush(QColor(255, 255, 255))
+        painter.drawEllipse(mid, 7, 7)
+        painter.setPen(QColor(230, 230, 230))
+        painter.drawText(QRectF(x - 70, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignRight, "Before")
+        painter.drawText(QRectF(x + 6, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignLeft, "After")
+
+    # -- events ---------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._fit_mode:
+            self.fit_to_window()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        dy = event.angleDelta().y()
+        if dy and self._base is not None:
+            self.zoom_by(zoom.wheel_factor(dy), event.position())
+            event.accept()
+
+    def _near_split(self, pos: QPointF) -> bool:
+        if not self._compare:
+            return False
+        target = self.image_rect()
+        return abs(pos.x() - (target.left() + target.width() * self._split)) <= 8
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        button = event.button()
+        panning = button == Qt.MouseButton.MiddleButton or (
+            button == Qt.MouseButton.LeftButton and (self._space_down or self._tool == "pan")
+        )
+        if button == Qt.MouseButton.LeftButton and self._near_split(pos):
+            self._drag = ("split", pos, self._view)
+        elif panning:
+            self._drag = ("pan", pos, self._view)
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        elif button == Qt.MouseButton.LeftButton and self._tool == "select_rect" and self._base is not None:
+            self._drag = ("select", pos, self._view)
+            self._selection = QRectF(pos, pos)
+        elif button == Qt.MouseButton.LeftButton and self._tool == "pick" and self._base is not None:
+            x, y = self.widget_to_image(pos)
+            w, h = self.image_size()
+            if 0 <= x < w and 0 <= y < h:
+                self.pixel_picked.emit(int(x), int(y))
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is None:
+            return
+        kind, start, view = self._drag
+        pos = event.position()
+        if kind == "pan":
+            self._fit_mode = False
+            self._set_view(zoom.pan(view, pos.x() - start.x(), pos.y() - start.y()))
+        elif kind == "split":
+            target = self.image_rect()
+            self.set_split((pos.x() - target.left()) / max(1.0, target.width()))
+        elif kind == "select":
+            self._selection = QRectF(start, pos).normalized()
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is not None and self._drag[0] == "select" and self._selection is not None:
+            rect = self._selection_in_image(self._selection)
+            self._selection = None
+            if rect.width() >= 2 and rect.height() >= 2:
+                self.region_selected.emit(rect)
+            self.update()
+        if self._drag is not None and self._drag[0] == "pan":
+            self.set_tool(self._tool)  # restores the tool's cursor
+        self._drag = None
+
+    def _selection_in_image(self, rect: QRectF) -> QRect:
+        x0, y0 = self.widget_to_image(rect.topLeft())
+        x1, y1 = self.widget_to_image(rect.bottomRight())
+        w, h = self.image_size()
+        x0, x1 = max(0, int(round(x0))), min(w, int(round(x1)))
+        y0, y1 = max(0, int(round(y0))), min(h, int(round(y1)))
+        return QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = True
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            self.set_tool(self._tool)
+            return
+        super().keyReleaseEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and dropped_image_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = dropped_image_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+        else:
+            event.ignore()

@@ -1,0 +1,299 @@
+"""The main window: menus, canvas, docked panels, status bar with the jobs area."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from studio import __version__
+from studio.about import about_html
+from studio.canvas.view import CanvasView
+from studio.context import AppContext
+from studio.io.images import IMAGE_EXTENSIONS
+from studio.panels import PANELS
+from studio.preferences_dialog import PreferencesDialog
+from studio.settings import add_recent, app_settings, recent_files
+from studio.widgets.jobs_area import JobsArea
+from studio.widgets.layers_panel import LayersPanel
+
+OPEN_FILTER = "Images (" + " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS)) + ");;All files (*)"
+EXPORT_FILTER = "PNG image (*.png);;JPEG image (*.jpg);;WebP image (*.webp);;TIFF image (*.tif)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Atelier")
+        self.setObjectName("MainWindow")
+        self.settings = app_settings()
+        self.canvas = CanvasView(self)
+        self.setCentralWidget(self.canvas)
+        self.ctx = AppContext(self.canvas, self)
+        self.panels: dict[str, QWidget] = {}
+        self._error_box: QMessageBox | None = None
+
+        self._build_status_bar()
+        self._build_actions()
+        self._build_menus()
+        self._build_docks()
+
+        self.ctx.reporter.reported.connect(self._on_reporter_reported)
+        self.ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.ctx.document_changed.connect(self._on_ctx_document_changed)
+        self.ctx.opened_path.connect(lambda path: self._remember_recent([path]))
+        self.canvas.files_dropped.connect(self._on_canvas_files_dropped)
+        self.canvas.zoom_changed.connect(self._update_status)
+        self.canvas.compare_changed.connect(self.compare_action.setChecked)
+        self.ctx.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+
+        self._restore_window_state()
+        self._on_ctx_document_changed()
+
+    # -- construction ---------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        c = self.canvas
+        seq = QKeySequence
+        self.open_action = self._action("&Open…", self.open_dialog, seq.StandardKey.Open, "Open an image")
+        self.export_action = self._action(
+            "&Export…", self.export_dialog, [seq("Ctrl+S"), seq("Ctrl+Shift+S")],
+            "Save the image with its layers flattened (never over your original unless you ask)")
+        self.quit_action = self._action("&Quit", self.close, seq.StandardKey.Quit)
+        self.undo_action = self.ctx.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([seq("Ctrl+Z")])
+        self.redo_action = self.ctx.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([seq("Ctrl+Shift+Z"), seq("Ctrl+Y")])
+        self.prefs_action = self._action("&Preferences…", self.preferences_dialog, seq("Ctrl+,"))
+        self.zoom_in_action = self._action("Zoom &In", c.zoom_in, [seq("Ctrl+="), seq("Ctrl++")])
+        self.zoom_out_action = self._action("Zoom &Out", c.zoom_out, seq("Ctrl+-"))
+        self.fit_action = self._action("&Fit to Window", c.fit_to_window, seq("Ctrl+0"))
+        self.actual_action = self._action("&100 %", c.actual_size, seq("Ctrl+1"))
+        self.compare_action = self._action("&Compare Before/After", c.set_compare, seq("\\"),
+                                           "Split view: the original on the left, the result on the right")
+        self.compare_action.setCheckable(True)
+        self.about_action = self._action("&About Atelier", self.about_dialog)
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action, self.actual_action,
+                       self.compare_action, self.undo_action, self.redo_action):
+            self.addAction(action)  # shortcuts work wherever the focus is
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.prefs_action)
+        self.view_menu = bar.addMenu("&View")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action, self.actual_action):
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.compare_action)
+        self.view_menu.addSeparator()
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self.toolbar = QToolBar("Main", self)
+        self.toolbar.setObjectName("MainToolbar")
+        for action in (self.open_action, self.export_action, None, self.fit_action, self.actual_action,
+                       self.compare_action, None):
+            if action is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(action)
+        self.addToolBar(self.toolbar)
+
+    def _build_docks(self) -> None:
+        self.panels_menu = QMenu("&Panels", self)
+        self._add_dock("Layers", LayersPanel(self.ctx))
+        for title, module_name, class_name in PANELS:
+            try:
+                cls = getattr(importlib.import_module(module_name), class_name)
+                panel = cls(self.ctx)
+            except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
+                self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+                continue
+            self._add_dock(title, panel)
+            contribute = getattr(panel, "contribute_actions", None)
+            if callable(contribute):
+                contribute(self.view_menu, self.toolbar)
+        self.view_menu.addSeparator()
+        self.view_menu.addMenu(self.panels_menu)
+
+    def _add_dock(self, title: str, panel: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(panel)
+        dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        existing = [d for d in self.findChildren(QDockWidget) if d is not dock]
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        if existing and title != "Layers":
+            self.tabifyDockWidget(existing[-1], dock)
+        self.panels[title] = panel
+        self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.jobs_area = None  # set below, needs ctx
+        self.size_label = QLabel("No image")
+        self.zoom_label = QLabel("")
+        status.addPermanentWidget(self.size_label)
+        status.addPermanentWidget(self.zoom_label)
+
+    # -- state ----------------------------------------------------------------------------------
+    def _restore_window_state(self) -> None:
+        self.jobs_area = JobsArea(self.ctx.runner, self)
+        self.statusBar().insertPermanentWidget(0, self.jobs_area, 1)
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        state = self.settings.value("window_state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+    def _remember_recent(self, paths: list[str]) -> None:
+        add_recent(self.settings, paths)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = recent_files(self.settings)
+        for path in paths:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(paths))
+
+    def _update_title(self) -> None:
+        doc = self.ctx.document()
+        dirty = "" if self.ctx.undo_stack.isClean() else " •"
+        self.setWindowTitle(f"{doc.name}{dirty} — Atelier" if doc else "Atelier")
+
+    def _update_status(self, *_args) -> None:
+        doc = self.ctx.document()
+        if doc is None:
+            self.size_label.setText("No image")
+            self.zoom_label.setText("")
+        else:
+            w, h = doc.size
+            layers = len(doc.layers)
+            self.size_label.setText(f"{w} × {h} px" + (f", {layers} layer{'s' * (layers != 1)}" if layers else ""))
+            self.zoom_label.setText(f"{self.canvas.scale * 100:.0f} %")
+
+    # -- slots ----------------------------------------------------------------------------------
+    def _on_ctx_document_changed(self) -> None:
+        has_doc = self.ctx.document() is not None
+        self.export_action.setEnabled(has_doc)
+        self.compare_action.setEnabled(self.canvas.can_compare)
+        self._update_title()
+        self._update_status()
+
+    def _on_canvas_files_dropped(self, paths: list[str]) -> None:
+        self.open_paths(paths)
+
+    def _on_reporter_reported(self, title: str, message: str, details: str) -> None:
+        self.statusBar().showMessage(f"{title}: {message}", 15000)
+        if self._error_box is None:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", "", QMessageBox.StandardButton.Close, self)
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            self._error_box = box
+        box = self._error_box
+        box.setText(f"<b>{title}</b>")
+        box.setInformativeText(message)
+        box.setDetailedText(details)
+        box.show()
+
+    # -- commands -------------------------------------------------------------------------------
+    def open_path(self, path: str) -> None:
+        self.ctx.open_path(path)
+
+    def open_paths(self, paths: list[str]) -> None:
+        """The first opens; the rest go to the recent list, so they are one click away."""
+        if not paths:
+            return
+        if len(paths) > 1:
+            self._remember_recent(list(reversed(paths[1:])))
+        self.open_path(paths[0])
+
+    def open_dialog(self) -> None:
+        start = str(Path(recent_files(self.settings)[0]).parent) if recent_files(self.settings) else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open image", start, OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def suggested_export_path(self) -> str:
+        doc = self.ctx.document()
+        if doc is None:
+            return ""
+        if doc.path is None:
+            return str(Path.home() / f"{doc.name}.png")
+        return str(doc.path.with_name(f"{doc.path.stem}-atelier.png"))
+
+    def export_dialog(self) -> None:
+        if self.ctx.document() is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export image", self.suggested_export_path(), EXPORT_FILTER)
+        if not path:
+            return
+        doc = self.ctx.document()
+        overwrite = False
+        if doc is not None and doc.path is not None and Path(path).resolve() == doc.path.resolve():
+            answer = QMessageBox.question(
+                self, "Overwrite the original?",
+                f"{doc.path.name} is the original you opened. Replace it with the flattened result?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            overwrite = True
+        self.ctx.export(path, allow_overwrite_original=overwrite)
+
+    def preferences_dialog(self) -> None:
+        dialog = PreferencesDialog(self.ctx.preferences, self)
+        if dialog.exec():
+            dialog.apply()
+            self.ctx.save_preferences()
+
+    def about_dialog(self) -> None:
+        QMessageBox.about(self, "About Atelier", about_html(__version__))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self.settings.sync()
+        self.ctx.runner.shutdown(10000)
+        super().closeEvent(event)

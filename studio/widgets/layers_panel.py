@@ -1,0 +1,118 @@
+"""Layers panel: the result layers over the original, each with visibility, opacity and delete."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.context import AppContext
+
+
+class LayersPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._on_list_row_changed)
+        layout.addWidget(self.list)
+        row = QHBoxLayout()
+        self.visible_box = QCheckBox("Visible")
+        self.visible_box.toggled.connect(self._on_visible_toggled)
+        row.addWidget(self.visible_box)
+        self.delete_button = QPushButton("Delete layer")
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        row.addWidget(self.delete_button)
+        layout.addLayout(row)
+        op = QHBoxLayout()
+        op.addWidget(QLabel("Opacity"))
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.valueChanged.connect(self._on_opacity_changed)
+        op.addWidget(self.opacity)
+        self.opacity_label = QLabel("100 %")
+        self.opacity_label.setMinimumWidth(40)
+        op.addWidget(self.opacity_label)
+        layout.addLayout(op)
+        self.hint = QLabel("Results (stylizations, GAN studies) arrive here as layers over the original.")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self._updating = False
+        ctx.document_changed.connect(self.refresh)
+        self.refresh()
+
+    def _layer_index(self, row: int) -> int:
+        doc = self.ctx.document()
+        return (len(doc.layers) - 1 - row) if doc else -1  # the list shows the top layer first
+
+    def refresh(self) -> None:
+        self._updating = True
+        doc = self.ctx.document()
+        current = self.list.currentRow()
+        self.list.clear()
+        if doc is not None:
+            for layer in reversed(doc.layers):
+                item = QListWidgetItem(f"{layer.name}  ({round(layer.opacity * 100)} %)")
+                if not layer.visible:
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.list.addItem(item)
+            self.list.addItem(QListWidgetItem("Original" + (f" — {doc.name}" if doc.name else "")))
+        count = self.list.count()
+        if count:
+            self.list.setCurrentRow(min(max(current, 0), count - 1))
+        self._updating = False
+        self._sync_controls()
+
+    def _selected(self) -> int:
+        doc = self.ctx.document()
+        row = self.list.currentRow()
+        if doc is None or row < 0 or row >= len(doc.layers):
+            return -1
+        return self._layer_index(row)
+
+    def _sync_controls(self) -> None:
+        index = self._selected()
+        doc = self.ctx.document()
+        enabled = index >= 0 and doc is not None
+        for w in (self.visible_box, self.delete_button, self.opacity):
+            w.setEnabled(enabled)
+        self._updating = True
+        if enabled and doc is not None:
+            layer = doc.layers[index]
+            self.opacity.setValue(round(layer.opacity * 100))
+            self.opacity_label.setText(f"{round(layer.opacity * 100)} %")
+            self.visible_box.setChecked(layer.visible)
+        else:
+            self.opacity.setValue(100)
+            self.opacity_label.setText("")
+        self._updating = False
+
+    def _on_list_row_changed(self, row: int) -> None:
+        if not self._updating:
+            self._sync_controls()
+
+    def _on_opacity_changed(self, value: int) -> None:
+        self.opacity_label.setText(f"{value} %")
+        index = self._selected()
+        if not self._updating and index >= 0:
+            self.ctx.set_layer_opacity(index, value / 100.0)
+
+    def _on_visible_toggled(self, checked: bool) -> None:
+        index = self._selected()
+        if not self._updating and index >= 0:
+            self.ctx.set_layer_visible(index, checked)
+
+    def _on_delete_clicked(self) -> None:
+        index = self._selected()
+        if index >= 0:
+            self.ctx.remove_layer(index)
