@@ -23,9 +23,12 @@ MAX_PIXELS = 100_000_000
 # Set once, process-wide: Pillow raises DecompressionBombError above twice this and warns above it; our
 # own header check below turns both into an ImageLoadError before any pixel is decoded.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Register every plugin now: Image.open(formats=...) looks each allowed name up and does not do it itself.
+Image.init()
 
-#: Pillow plugin names we let decode user files (MPO is a JPEG with extra pictures from cameras).
-ALLOWED_FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "TIFF", "BMP", "GIF")
+#: Pillow plugin names we let decode user files. The JPEG plugin itself hands back an "MPO" image for
+#: camera JPEGs that carry extra pictures; we report those as JPEG.
+ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "TIFF", "BMP", "GIF")
 _FORMAT_NAMES = {"MPO": "JPEG"}
 _SUPPORTED_TEXT = "PNG, JPEG, WebP, TIFF, BMP or GIF"
 
