@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(self.canvas, self)
         self.panels: dict[str, QWidget] = {}
         self._error_box: QMessageBox | None = None
+        self._closed = False
 
         self._build_status_bar()
         self._build_actions()
@@ -57,7 +59,8 @@ class MainWindow(QMainWindow):
         self.canvas.files_dropped.connect(self._on_canvas_files_dropped)
         self.canvas.zoom_changed.connect(self._update_status)
         self.canvas.compare_changed.connect(self.compare_action.setChecked)
-        self.ctx.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.canvas.content_changed.connect(lambda: self.compare_action.setEnabled(self.canvas.can_compare))
+        self.ctx.undo_stack.cleanChanged.connect(self._on_undo_clean_changed)
 
         self._restore_window_state()
         self._on_ctx_document_changed()
@@ -199,6 +202,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
         self.recent_menu.setEnabled(bool(paths))
 
+    def _on_undo_clean_changed(self, _clean: bool) -> None:
+        if shiboken6.isValid(self.ctx.undo_stack):  # also emitted while the window is torn down
+            self._update_title()
+
     def _update_title(self) -> None:
         doc = self.ctx.document()
         dirty = "" if self.ctx.undo_stack.isClean() else " •"
@@ -219,7 +226,6 @@ class MainWindow(QMainWindow):
     def _on_ctx_document_changed(self) -> None:
         has_doc = self.ctx.document() is not None
         self.export_action.setEnabled(has_doc)
-        self.compare_action.setEnabled(self.canvas.can_compare)
         self._update_title()
         self._update_status()
 
@@ -247,7 +253,7 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         if len(paths) > 1:
-            self._remember_recent(list(reversed(paths[1:])))
+            self._remember_recent(paths[1:])
         self.open_path(paths[0])
 
     def open_dialog(self) -> None:
@@ -292,8 +298,13 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Atelier", about_html(__version__))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self.settings.sync()
         self.ctx.runner.shutdown(10000)
+        self.ctx.undo_stack.cleanChanged.disconnect(self._on_undo_clean_changed)
         super().closeEvent(event)

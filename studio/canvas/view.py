@@ -69,6 +69,7 @@ class CanvasView(QWidget):
     pixel_picked = Signal(int, int)
     tool_changed = Signal(str)
     compare_changed = Signal(bool)
+    content_changed = Signal()  # image, layers or preview changed (e.g. compare became possible)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,7 +122,8 @@ class CanvasView(QWidget):
             self._base = array_to_qimage(doc.image)
             self._layers = [(array_to_qimage(layer.image), layer.opacity) for layer in doc.layers if layer.visible]
         if not self.can_compare:
-            self._compare = False
+            self.set_compare(False)
+        self.content_changed.emit()
         self.update()
 
     def set_preview(self, pixels: np.ndarray | None) -> None:
@@ -129,6 +131,9 @@ class CanvasView(QWidget):
         if self._preview is not None:
             self._scaled_cache.pop(self._preview.cacheKey(), None)
         self._preview = None if pixels is None else array_to_qimage(pixels)
+        if not self.can_compare:
+            self.set_compare(False)
+        self.content_changed.emit()
         self.update()
 
     @property

@@ -72,9 +72,6 @@ def visible_image_rect(view: ViewTransform, image_w: int, image_h: int, view_w: 
     """The part of the image (x0, y0, x1, y1) in whole pixels that the widget shows, clamped."""
     x0, y0 = view.to_image(0, 0)
     x1, y1 = view.to_image(view_w, view_h)
-    return (
-        max(0, int(math.floor(x0))),
-        max(0, int(math.floor(y0))),
-        min(image_w, int(math.ceil(x1))),
-        min(image_h, int(math.ceil(y1))),
-    )
+    left, top = max(0, int(math.floor(x0))), max(0, int(math.floor(y0)))
+    left, top = min(left, image_w), min(top, image_h)
+    return left, top, max(left, min(image_w, int(math.ceil(x1)))), max(top, min(image_h, int(math.ceil(y1))))

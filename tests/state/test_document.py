@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+
+from studio.state.document import Document, Layer
+
+
+def img(w=4, h=3, value=0, c=3):
+    return np.full((h, w, c), value, np.uint8)
+
+
+def test_flatten_without_layers_is_the_original():
+    doc = Document(img(value=10))
+    out = doc.flatten()
+    assert out.shape == (3, 4, 3) and (out == 10).all()
+
+
+def test_layer_opacity_blends():
+    doc = Document(img(value=0))
+    doc.insert_layer(Layer("result", img(value=200)))
+    doc.set_opacity(0, 0.25)
+    assert abs(int(doc.flatten()[0, 0, 0]) - 50) <= 1
+    doc.set_visible(0, False)
+    assert (doc.flatten() == 0).all()
+
+
+def test_alpha_is_kept_through_flatten():
+    base = img(c=4, value=100)
+    base[..., 3] = 0
+    base[0, 0, 3] = 255
+    doc = Document(base)
+    doc.insert_layer(Layer("half", img(value=200), opacity=0.5))
+    out = doc.flatten()
+    assert out.shape[2] == 4
+    assert out[0, 0, 3] == 255
+    assert out[1, 1, 3] == 128 and out[1, 1, 0] == 200  # transparent base: the layer's colour, half alpha
+
+
+def test_changed_is_emitted_and_bad_layers_refused():
+    doc = Document(img())
+    seen = []
+    doc.changed.connect(lambda: seen.append(1))
+    doc.insert_layer(Layer("a", img()))
+    doc.set_opacity(0, 2.0)
+    assert doc.layers[0].opacity == 1.0
+    with pytest.raises(ValueError, match="4×3"):
+        doc.insert_layer(Layer("wrong size", img(w=5)))
+    with pytest.raises(ValueError):
+        doc.set_opacity(0, float("nan"))
+    assert len(seen) == 2
+
+
+def test_crop_box_crops_layers_too_and_rejects_outside():
+    doc = Document(np.arange(5 * 6 * 3, dtype=np.uint8).reshape(5, 6, 3))
+    doc.insert_layer(Layer("l", doc.image.copy()))
+    image, layers = doc.crop_box_pixels((1, 2, 3, 2))
+    assert image.shape == (2, 3, 3) and (image == doc.image[2:4, 1:4]).all()
+    assert layers[0].image.shape == (2, 3, 3)
+    with pytest.raises(ValueError, match="outside"):
+        doc.crop_box_pixels((10, 10, 5, 5))

@@ -1,0 +1,34 @@
+import json
+
+from studio.state.preferences import Preferences, load_preferences, preferences_path, save_preferences
+
+
+def test_round_trip_and_version(tmp_path):
+    path = tmp_path / "p.json"
+    prefs = Preferences(device="cpu", quality="fine")
+    prefs.sections["palette"] = {"count": 8}
+    save_preferences(prefs, path)
+    raw = json.loads(path.read_text())
+    assert raw["version"] == 1
+    loaded, problem = load_preferences(path)
+    assert problem is None
+    assert loaded.device == "cpu" and loaded.quality == "fine" and loaded.sections == {"palette": {"count": 8}}
+
+
+def test_corrupt_file_gives_defaults_and_a_message(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text("{not json")
+    prefs, problem = load_preferences(path)
+    assert prefs == Preferences()
+    assert problem and str(path) in problem
+
+
+def test_unknown_values_are_repaired(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"version": 1, "device": "tpu", "quality": "ultra", "sections": {"a": 3}, "x": 1}))
+    prefs, _ = load_preferences(path)
+    assert prefs.device == "auto" and prefs.quality == "balanced" and prefs.sections == {}
+
+
+def test_default_location_is_redirected_in_tests(tmp_path):
+    assert "userdirs" in str(preferences_path())
