@@ -104,7 +104,9 @@ def decode_steps(path: Path, max_side: int | None) -> Generator[Progress, None, 
         rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
     if orientation in _ORIENTATION:
         rgb = rgb.transpose(_ORIENTATION[orientation])
-    pixels = np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))
+    # np.array (not asarray) copies out of Pillow's read-only buffer: engines and torch.from_numpy want
+    # a writable array, and the copy no longer pins the Pillow image.
+    pixels = np.array(rgb, dtype=np.uint8, order="C")
     return pixels, fmt, stored_size, notes
 
 

@@ -157,10 +157,8 @@ def read_provenance(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         raise ImageLoadError(source, "file not found") from exc
     except (IsADirectoryError, PermissionError) as exc:
         raise ImageLoadError(source, f"cannot read the file ({exc.strerror})") from exc
-    except (Image.UnidentifiedImageError, SyntaxError, ValueError, EOFError):
-        return None
-    except OSError:
-        return None
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        return None  # not a PNG, damaged, or absurdly large: no provenance we can trust
     if not isinstance(text, str):
         return None
     try:

@@ -56,11 +56,11 @@ def is_image_path(path: str | os.PathLike[str]) -> bool:
     return Path(path).suffix.lower() in IMAGE_EXTENSIONS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LoadedImage:
     """An image ready for the engines and the canvas.
 
-    ``pixels`` is a C-contiguous uint8 sRGB array, HxWx4 when ``has_alpha`` else HxWx3 (possibly
+    ``pixels`` is a C-contiguous, writable uint8 sRGB array (owned by this object), HxWx4 when ``has_alpha`` else HxWx3 (possibly
     downsampled by ``max_side``). ``size`` is (width, height) of the stored image after EXIF rotation,
     before any downsampling. ``format`` is Pillow's decoded format name ("PNG", "JPEG", ...). ``notes`` are
     human-readable remarks about conversions made while loading.

@@ -56,7 +56,7 @@ def _noise(h=48, w=64, c=3) -> np.ndarray:
 
 def _assert_clean(img: LoadedImage) -> None:
     assert img.pixels.dtype == np.uint8
-    assert img.pixels.flags.c_contiguous
+    assert img.pixels.flags.c_contiguous and img.pixels.flags.writeable
     assert img.pixels.ndim == 3 and img.pixels.shape[2] == (4 if img.has_alpha else 3)
 
 
