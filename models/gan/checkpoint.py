@@ -1,0 +1,161 @@
+"""GAN checkpoints: one ``.safetensors`` file plus a JSON sidecar next to it (``model.json``).
+
+The file holds the EMA generator (``g_ema.*``, float32) that sampling uses and, when the model can be
+trained further, the training generator and discriminator (``g.*``, ``d.*``, stored as float16 to keep the
+file small; Adam's moments are not stored, so a resumed run re-warms them). The architecture is written
+both in the sidecar and in the safetensors header, so a model whose sidecar went missing still loads.
+Nothing is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from models.gan.config import GanArch
+
+FORMAT = "atelier-gan"
+FORMAT_VERSION = 1
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be used; the message names the file and says why, in one line."""
+
+
+@dataclass
+class Checkpoint:
+    """What a checkpoint file holds. ``g``/``d`` are None for a sampling-only model."""
+
+    arch: GanArch
+    g_ema: dict[str, torch.Tensor]
+    g: dict[str, torch.Tensor] | None = None
+    d: dict[str, torch.Tensor] | None = None
+    info: dict[str, Any] = field(default_factory=dict)  # the sidecar: steps, data summary, date, ...
+
+    @property
+    def steps(self) -> int:
+        return int(self.info.get("steps", 0))
+
+    @property
+    def trainable(self) -> bool:
+        return self.g is not None and self.d is not None
+
+
+def sidecar_path(path: str | Path) -> Path:
+    """``model.safetensors`` → ``model.json``."""
+    return Path(path).with_suffix(".json")
+
+
+def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
+    """Write the checkpoint and its sidecar atomically; returns the checkpoint path."""
+    from safetensors.torch import save
+
+    from studio.io.atomic import atomic_write_bytes, atomic_write_text
+
+    path = Path(path)
+    tensors = {f"g_ema.{k}": v.detach().float().contiguous().cpu() for k, v in ckpt.g_ema.items()}
+    for prefix, part in (("g", ckpt.g), ("d", ckpt.d)):
+        if part is not None:
+            for k, v in part.items():
+                v = v.detach().cpu()
+                tensors[f"{prefix}.{k}"] = (v.half() if v.is_floating_point() else v).contiguous()
+    info = dict(ckpt.info)
+    info.update(
+        format=FORMAT,
+        format_version=FORMAT_VERSION,
+        arch=ckpt.arch.to_dict(),
+        resolution=ckpt.arch.resolution,
+        trainable=ckpt.trainable,
+        date=info.get("date") or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    )
+    header = {"format": FORMAT, "arch": json.dumps(ckpt.arch.to_dict()), "steps": str(info.get("steps", 0))}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, save(tensors, metadata=header))
+    atomic_write_text(sidecar_path(path), json.dumps(info, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def read_info(path: str | Path) -> dict[str, Any]:
+    """The sidecar of ``path`` (or a minimal one rebuilt from the safetensors header)."""
+    path = Path(path)
+    side = sidecar_path(path)
+    if side.is_file():
+        try:
+            info = json.loads(side.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CheckpointError(f"{side}: the sidecar is not valid JSON ({exc})") from None
+        if not isinstance(info, dict):
+            raise CheckpointError(f"{side}: the sidecar is not a JSON object")
+        return info
+    header = _header(path)
+    if header.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: not an Atelier GAN checkpoint (no sidecar, no GAN header)")
+    try:
+        arch = json.loads(header["arch"])
+        steps = int(header.get("steps", 0))
+    except (KeyError, ValueError, TypeError):
+        raise CheckpointError(f"{path}: the GAN header is damaged") from None
+    return {"format": FORMAT, "arch": arch, "steps": steps}
+
+
+def _header(path: Path) -> dict[str, str]:
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return dict(f.metadata() or {})
+    except Exception as exc:  # SafetensorError is not exported under a stable name
+        raise CheckpointError(f"{path}: not a valid .safetensors file ({_short(exc)})") from None
+
+
+def load_checkpoint(path: str | Path, *, training: bool = False) -> Checkpoint:
+    """Read and validate a checkpoint. With ``training`` the discriminator and training generator must be
+    present too. Raises :class:`CheckpointError` with a one-line reason for any malformed file."""
+    from safetensors.torch import load_file
+
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such checkpoint file")
+    if path.suffix.lower() != ".safetensors":
+        raise CheckpointError(f"{path}: checkpoints are .safetensors files")
+    _header(path)  # fails fast, with a clear message, on random bytes or a renamed pickle
+    info = read_info(path)
+    try:
+        arch = GanArch.from_dict(info["arch"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path}: the sidecar does not describe a GAN architecture ({exc})") from None
+    try:
+        tensors = load_file(str(path))
+    except Exception as exc:
+        raise CheckpointError(f"{path}: not a valid .safetensors file ({_short(exc)})") from None
+    parts: dict[str, dict[str, torch.Tensor]] = {"g_ema": {}, "g": {}, "d": {}}
+    for key, value in tensors.items():
+        prefix, _, name = key.partition(".")
+        if prefix not in parts or not name:
+            raise CheckpointError(f"{path}: unexpected tensor {key!r}; not an Atelier GAN checkpoint")
+        parts[prefix][name] = value.float() if value.is_floating_point() else value
+    if not parts["g_ema"]:
+        raise CheckpointError(f"{path}: holds no generator weights")
+    ckpt = Checkpoint(arch, parts["g_ema"], parts["g"] or None, parts["d"] or None, info)
+    if training and not ckpt.trainable:
+        raise CheckpointError(f"{path}: a sampling-only model; it holds no training state to resume from")
+    return ckpt
+
+
+def load_into(module: torch.nn.Module, state: dict[str, torch.Tensor], path: str | Path, what: str) -> None:
+    """``module.load_state_dict(state)`` with shape/name mismatches turned into a :class:`CheckpointError`."""
+    try:
+        module.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "mismatch"
+        raise CheckpointError(f"{path}: the {what} weights do not fit its architecture ({first})") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
