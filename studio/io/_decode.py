@@ -23,8 +23,6 @@ MAX_PIXELS = 100_000_000
 # Set once, process-wide: Pillow raises DecompressionBombError above twice this and warns above it; our
 # own header check below turns both into an ImageLoadError before any pixel is decoded.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-# Register every plugin now: Image.open(formats=...) looks each allowed name up and does not do it itself.
-Image.init()
 
 #: Pillow plugin names we let decode user files. The JPEG plugin itself hands back an "MPO" image for
 #: camera JPEGs that carry extra pictures; we report those as JPEG.
@@ -136,6 +134,9 @@ def _identify(path: Path, handle: io.BufferedReader) -> Image.Image:
         size_on_disk = -1
     if size_on_disk == 0:
         raise ImageLoadError(path, "the file is empty")
+    # Register the plugins (once; later calls return at once): Image.open(formats=...) looks each allowed
+    # name up without doing so itself. Done here rather than at import to keep the window's start fast.
+    Image.init()
     try:
         im = Image.open(handle, formats=ALLOWED_FORMATS)
     except Image.UnidentifiedImageError as exc:

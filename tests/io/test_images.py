@@ -144,6 +144,19 @@ def test_no_permission(tmp_path):
         path.chmod(0o644)
 
 
+def test_no_permission_simulated(tmp_path, monkeypatch):
+    # The test above is skipped for root (as in many CI containers); this one runs everywhere.
+    import studio.io._decode as decode
+
+    path = _save(tmp_path, "locked.png", Image.new("RGB", (4, 4)))
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(decode, "open", refuse, raising=False)
+    assert "permission denied" in _load_error(path)
+
+
 # --- formats and modes ---------------------------------------------------------------------------------
 
 
@@ -162,6 +175,28 @@ def test_16_bit_grey_is_scaled_not_clipped(tmp_path, name):
     _assert_clean(img)
     np.testing.assert_array_equal(img.pixels[0, :, 0], [0, 1, 128, 255])
     assert any("16-bit" in note for note in img.notes)
+
+
+def test_big_endian_16_bit_tiff_is_scaled(tmp_path):
+    values = np.array([[0, 257, 32768, 65535]], dtype=">u2")
+    im = Image.frombytes("I;16B", (4, 1), values.tobytes())
+    img = load_image(_save(tmp_path, "be16.tif", im))
+    np.testing.assert_array_equal(img.pixels[0, :, 0], [0, 1, 128, 255])
+
+
+def test_32_bit_integer_tiff_holding_16_bit_values_is_scaled(tmp_path):
+    values = np.array([[0, 257, 32768, 65535]], dtype=np.int32)
+    img = load_image(_save(tmp_path, "int32.tif", Image.fromarray(values)))
+    np.testing.assert_array_equal(img.pixels[0, :, 0], [0, 1, 128, 255])
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [([0.0, 0.25, 0.5, 1.0], [0, 64, 128, 255]), ([-1.0, 0.0, 1.0, 3.0], [0, 64, 128, 255])],
+)
+def test_float_tiff_is_scaled_or_stretched(tmp_path, values, expected):
+    img = load_image(_save(tmp_path, "float.tif", Image.fromarray(np.array([values], np.float32))))
+    np.testing.assert_array_equal(img.pixels[0, :, 0], expected)
 
 
 def test_16_bit_rgb_png_is_scaled(tmp_path):
