@@ -1,0 +1,131 @@
+"""How responsive the window stays while a heavy job runs in the pool.
+
+A 16 ms QTimer ticks on the UI thread while a job runs (a stylization by default; `--job numpy` for a
+torch-free CPU load), its previews painted on the canvas as in the app. Prints the largest gap between ticks,
+the 99th percentile and the median, and the same figures with no job running (the baseline, same run).
+Target: no gap over 50 ms.
+
+    .venv/bin/python bench/ui_latency.py [--job stylize|numpy] [--seconds 20] [--size 512]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+
+from models.progress import Progress  # noqa: E402
+from studio.app import create_app  # noqa: E402
+from studio.io.images import load_image  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def numpy_job(seconds: float):
+    def factory():
+        rng = np.random.default_rng(0)
+        a = rng.random((600, 600), dtype=np.float32)
+        start = time.monotonic()
+        step = 0
+        while time.monotonic() - start < seconds:
+            a = np.tanh(a @ a.T / 600.0)  # BLAS releases the GIL, like torch kernels do
+            step += 1
+            yield Progress(step, 0, preview=(a[:256, :256, None].repeat(3, 2) * 255).astype(np.uint8))
+        return a
+
+    return factory
+
+
+def stylize_job(size: int, seconds: float):
+    from models.style.config import StyleConfig
+    from models.style.transfer import stylize
+
+    content = load_image(DATA / "content" / "chelsea.png").pixels
+    style = load_image(DATA / "styles" / "hokusai_great_wave.jpg", max_side=512).pixels
+
+    def factory():
+        gen = stylize(content, [style], StyleConfig(size=size, quality="balanced", device="cpu"))
+        start = time.monotonic()
+        try:
+            while time.monotonic() - start < seconds:
+                yield next(gen)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            gen.close()
+
+    return factory
+
+
+def measure(app, window, factory, seconds: float) -> list[float]:
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def tick():
+        now = clock.nsecsElapsed()
+        gaps.append((now - last[0]) / 1e6)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(16)
+    timer.timeout.connect(tick)
+    timer.start()
+    job = None
+    if factory is not None:
+        job = window.ctx.runner.submit("bench job", factory, pool="torch")
+        job.previewed.connect(window.canvas.set_preview)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (job is None or job.is_running):
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    if job is not None and job.is_running:
+        job.cancel()
+        while job.is_running:
+            app.processEvents()
+    return gaps[3:]  # the first ticks include timer start-up
+
+
+def report(label: str, gaps: list[float]) -> None:
+    gaps_sorted = sorted(gaps)
+    p99 = gaps_sorted[min(len(gaps_sorted) - 1, int(0.99 * len(gaps_sorted)))]
+    print(f"{label:<28} ticks {len(gaps):5d}  median {statistics.median(gaps):6.1f} ms  "
+          f"p99 {p99:6.1f} ms  max {max(gaps):6.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--job", choices=("stylize", "numpy"), default="stylize")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--size", type=int, default=512)
+    args = parser.parse_args()
+    app = create_app()
+    from studio.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    window.ctx.open_array(load_image(DATA / "content" / "chelsea.png").pixels, "chelsea")
+    app.processEvents()
+    factory = numpy_job(args.seconds) if args.job == "numpy" else stylize_job(args.size, args.seconds)
+    print(f"UI latency, {os.cpu_count()} CPU cores, job: {args.job}" + (f" at {args.size} px" if args.job == "stylize" else ""))
+    report("idle (baseline)", measure(app, window, None, 3.0))
+    gaps = measure(app, window, factory, args.seconds)
+    report(f"while {args.job} runs", gaps)
+    print(f"target: max gap ≤ 50 ms → {'met' if max(gaps) <= 50 else 'NOT met'}")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
