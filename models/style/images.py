@@ -1,0 +1,48 @@
+"""Checking and resizing the engine's input arrays (numpy + Pillow, torch-free)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+
+def split_alpha(pixels: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """HxWx3 uint8 RGB and the alpha channel (or None) from a greyscale, RGB or RGBA uint8 array."""
+    if not isinstance(pixels, np.ndarray):
+        raise ValueError(f"{what} must be an image array, got {type(pixels).__name__}")
+    if pixels.dtype != np.uint8:
+        raise ValueError(f"{what} must be 8-bit (uint8) pixels, got {pixels.dtype}")
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[..., 0]
+    if pixels.ndim == 2:
+        return np.repeat(pixels[..., None], 3, axis=2), None
+    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
+        raise ValueError(f"{what} must be greyscale, RGB or RGBA, got an array of shape {pixels.shape}")
+    if pixels.shape[0] < 1 or pixels.shape[1] < 1:
+        raise ValueError(f"{what} is empty ({pixels.shape[1]}×{pixels.shape[0]} pixels)")
+    if pixels.shape[2] == 4:
+        return pixels[..., :3], pixels[..., 3]
+    return pixels, None
+
+
+def fit_long_side(width: int, height: int, long_side: int) -> tuple[int, int]:
+    """(w, h) scaled so the longer side is ``long_side``, each side at least 1."""
+    scale = long_side / max(width, height)
+    return max(1, int(round(width * scale))), max(1, int(round(height * scale)))
+
+
+def resize(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize a uint8 HxW or HxWxC array to (w, h); Lanczos, with a box pre-reduction for huge inputs."""
+    if (pixels.shape[1], pixels.shape[0]) == size:
+        return np.ascontiguousarray(pixels)
+    image = Image.fromarray(np.ascontiguousarray(pixels))
+    return np.asarray(image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0))
+
+
+def rgb_for_engine(pixels: np.ndarray, what: str) -> np.ndarray:
+    """A style image as HxWx3 uint8 (greyscale expanded, alpha composited over white)."""
+    rgb, alpha = split_alpha(pixels, what)
+    if alpha is None:
+        return rgb
+    a = alpha[..., None].astype(np.float32) / 255.0
+    return (rgb.astype(np.float32) * a + 255.0 * (1.0 - a)).round().astype(np.uint8)

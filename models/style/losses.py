@@ -1,0 +1,109 @@
+"""Losses and colour helpers of the style optimiser (torch; imported only by the engine).
+
+Every style layer's loss is divided by the size of its target statistics, so each layer contributes on
+the same scale whatever its activation magnitude: the deep-layer rebalancing that lets a non-VGG
+backbone (whose deep activations are "peaky", Wang et al., CVPR 2021) transfer texture instead of being
+dominated by one layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+_EPS = 1e-8
+
+
+@dataclass
+class Stats:
+    """Statistics of one layer's activations: channel means and the (centred) covariance or Gram matrix."""
+
+    mean: torch.Tensor  # (C,)
+    second: torch.Tensor  # (C, C)
+
+    def lerp(self, other: Stats, t: float) -> Stats:
+        return Stats(self.mean + t * (other.mean - self.mean), self.second + t * (other.second - self.second))
+
+    def scaled(self, w: float) -> Stats:
+        return Stats(self.mean * w, self.second * w)
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(self.mean + other.mean, self.second + other.second)
+
+
+def layer_stats(feat: torch.Tensor, kind: str) -> Stats:
+    """Mean + covariance (``kind="meancov"``) or mean + Gram (``"gram"``) of a (1, C, H, W) activation."""
+    f = feat.flatten(2)[0]  # C x N
+    n = f.shape[1]
+    mean = f.mean(1)
+    if kind == "gram":
+        return Stats(mean, f @ f.T / n)
+    centred = f - mean[:, None]
+    return Stats(mean, centred @ centred.T / n)
+
+
+def style_loss(current: Stats, target: Stats, kind: str) -> torch.Tensor:
+    """Squared distance of statistics, relative to the target's own size (see the module docstring)."""
+    second = (current.second - target.second).square().sum() / (target.second.square().sum() + _EPS)
+    if kind == "gram":
+        return second
+    mean = (current.mean - target.mean).square().sum() / (target.mean.square().sum() + _EPS)
+    return second + mean
+
+
+def content_loss(feat: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    return (feat - target).square().mean() / (target.square().mean() + _EPS)
+
+
+def tv_loss(x: torch.Tensor) -> torch.Tensor:
+    """Total variation (squared differences of neighbours) of a (1, 3, H, W) image in [0, 1]."""
+    dy = (x[..., 1:, :] - x[..., :-1, :]).square().mean()
+    dx = (x[..., :, 1:] - x[..., :, :-1]).square().mean()
+    return dx + dy
+
+
+# ITU-R BT.601 YCbCr (full range) on [0, 1] RGB; the luminance row is what "preserve colours" keeps.
+_YCC = torch.tensor([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+
+
+def rgb_to_ycc(x: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", _YCC.to(x), x)
+
+
+def ycc_to_rgb(x: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(_YCC).to(x), x)
+
+
+def keep_luminance(result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The result's luminance with the content's chroma: style texture in the photo's colours."""
+    y = rgb_to_ycc(result)[:, :1]
+    cc = rgb_to_ycc(content)[:, 1:]
+    return ycc_to_rgb(torch.cat([y, cc], 1)).clamp(0, 1)
+
+
+def match_colors(source: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
+    """Recolour ``source`` so its RGB mean and covariance match ``reference``'s (both (1, 3, H, W)).
+
+    Uses the symmetric (PCA-aligned) square roots of the covariances, which keeps hues from rotating.
+    """
+
+    def mean_cov(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        f = x.flatten(2)[0].double()
+        mu = f.mean(1, keepdim=True)
+        c = (f - mu) @ (f - mu).T / f.shape[1] + 1e-5 * torch.eye(3, dtype=f.dtype)
+        return mu, c
+
+    def sqrtm(c: torch.Tensor, inverse: bool = False) -> torch.Tensor:
+        vals, vecs = torch.linalg.eigh(c)
+        vals = vals.clamp_min(1e-8).sqrt()
+        if inverse:
+            vals = 1.0 / vals
+        return vecs @ torch.diag(vals) @ vecs.T
+
+    mu_s, c_s = mean_cov(source)
+    mu_r, c_r = mean_cov(reference)
+    transform = sqrtm(c_r) @ sqrtm(c_s, inverse=True)
+    f = source.flatten(2)[0].double()
+    out = transform @ (f - mu_s) + mu_r
+    return out.reshape(source.shape).to(source.dtype).clamp(0, 1)

@@ -1,0 +1,208 @@
+"""Neural style transfer by optimisation (Gatys et al.), made fast enough for a CPU.
+
+The image is optimised coarse to fine over a pyramid of sizes; at each size Adam updates the pixels to
+keep the photo's deep features (content) while matching the painting's activation statistics (style),
+with a little total-variation smoothing. The output and previews are an exponential moving average of
+the iterates, which removes most of Adam's high-frequency jitter. Backbones are padded by replication so
+the borders are painted like the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from models.progress import Progress
+from models.style.config import LAYER_PLANS, MAX_SIZE, PRESETS, StyleConfig, scale_plan
+from models.style.images import fit_long_side, resize, rgb_for_engine, split_alpha
+
+PREVIEW_INTERVAL_S = 0.5
+EMA_DECAY = 0.85
+_MIN_STYLE_SIDE = 32
+
+
+@dataclass(frozen=True)
+class StyleResult:
+    """A finished (or stopped) stylization: ``image`` is HxWx3 uint8, HxWx4 when the content had alpha."""
+
+    image: np.ndarray = field(repr=False)
+    provenance: dict[str, Any]
+    seconds: float
+    steps: int
+
+
+def resolve_device(device: str) -> str:
+    """``"auto"`` → ``"cuda"`` when available, else ``"cpu"``; asking for a missing CUDA is an error."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for but no CUDA GPU is available; use 'auto' or 'cpu'")
+    return device
+
+
+def stylize(
+    content: np.ndarray,
+    styles: Sequence[np.ndarray],
+    config: StyleConfig | None = None,
+) -> Generator[Progress, None, StyleResult]:
+    """Stylize ``content`` (greyscale/RGB/RGBA uint8) after one or more ``styles`` (uint8 images).
+
+    Yields :class:`~models.progress.Progress` after every optimiser step, with a ``preview`` (at the
+    output size, alpha restored) about every half second and an ETA; returns a :class:`StyleResult`.
+    Raises ``ValueError`` with a readable message for bad inputs or settings, before any heavy work.
+    Closing the generator stops at once; its last preview is the image so far.
+    """
+    config = config or StyleConfig()
+    if isinstance(styles, np.ndarray):
+        styles = [styles]
+    config.validate(len(styles))
+    rgb, alpha = split_alpha(content, "content image")
+    style_rgbs = [rgb_for_engine(s, f"style image {i + 1}") for i, s in enumerate(styles)]
+    out_w, out_h = fit_long_side(rgb.shape[1], rgb.shape[0], config.size)
+    if alpha is not None:
+        alpha = resize(alpha, (out_w, out_h))
+    rgb = resize(rgb, (out_w, out_h))  # a huge photo is reduced once, in uint8, before torch sees it
+    weights = config.normalized_weights(len(style_rgbs))
+    return (yield from _optimise(rgb, alpha, style_rgbs, weights, config))
+
+
+def _to_tensor(pixels: np.ndarray, device: str) -> Any:
+    import torch
+
+    return torch.from_numpy(np.ascontiguousarray(pixels)).to(device).permute(2, 0, 1)[None].float() / 255.0
+
+
+def _resized(x: Any, h: int, w: int) -> Any:
+    import torch.nn.functional as F
+
+    if x.shape[-2:] == (h, w):
+        return x
+    return F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False, antialias=True).clamp(0, 1)
+
+
+def _optimise(
+    rgb: np.ndarray,
+    alpha: np.ndarray | None,
+    style_rgbs: list[np.ndarray],
+    weights: list[float],
+    config: StyleConfig,
+) -> Generator[Progress, None, StyleResult]:
+    import torch
+
+    from models.backbones import load_backbone
+    from models.style.losses import (
+        content_loss,
+        keep_luminance,
+        layer_stats,
+        match_colors,
+        style_loss,
+        tv_loss,
+    )
+
+    started = time.perf_counter()
+    device = resolve_device(config.device)
+    if device == "cpu":
+        torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))  # leave the UI a core
+    net = load_backbone(config.backbone, vgg19_weights=config.vgg19_weights, device=device)
+    net.set_padding("replicate")
+    plan = LAYER_PLANS[config.backbone]
+    preset = PRESETS[config.quality]
+    out_h, out_w = rgb.shape[:2]
+    scales = scale_plan(max(out_h, out_w), preset)
+    total_steps = sum(n for _, n in scales)
+    work = [n * s * s for s, n in scales]  # cost of a scale ~ steps x pixels
+    total_work = float(sum(work))
+    style_names = [name for name, _ in plan.style]
+    layer_w = dict(plan.style)
+    # balance 0..1 maps to a content weight from x10 to x0.1 around the layer plan's default
+    content_w = plan.content_weight * 10.0 ** (1.0 - 2.0 * config.balance)
+    kind = config.loss
+
+    gen = torch.Generator(device="cpu").manual_seed(config.seed)
+    content_full = _to_tensor(rgb, device)
+    styles_full = [_to_tensor(s, device) for s in style_rgbs]
+    if config.preserve_colors:  # the painting recoloured to the photo, so style and colours don't fight
+        styles_full = [match_colors(s, content_full) for s in styles_full]
+
+    def finish(x: torch.Tensor) -> np.ndarray:
+        x = _resized(x, out_h, out_w)
+        if config.preserve_colors:
+            x = keep_luminance(x, content_full)
+        pixels = (x[0].permute(1, 2, 0).clamp(0, 1) * 255.0).round().byte().cpu().numpy()
+        if alpha is not None:
+            pixels = np.dstack([pixels, alpha])
+        return pixels
+
+    def result(x: torch.Tensor, steps: int, stopped_early: bool = False) -> StyleResult:
+        provenance = {"engine": "atelier style transfer", **config.describe(), "device": device}
+        return StyleResult(finish(x), provenance, time.perf_counter() - started, steps)
+
+    if config.strength == 0.0:  # nothing to transfer: the photo itself (colour-space round trip free)
+        return result(content_full, 0)
+
+    step = 0
+    done_work = 0.0
+    last_preview = -1e9  # the first preview comes after the first step, well within 3 s
+    ema: torch.Tensor | None = None
+    for scale_index, (side, n_steps) in enumerate(scales):
+        w, h = fit_long_side(out_w, out_h, side)
+        content = _resized(content_full, h, w)
+        with torch.no_grad():
+            c_targets = net.features(content, plan.content)
+            c_stats = {k: layer_stats(v, kind) for k, v in net.features(content, style_names).items()}
+            target: dict[str, Any] = {}
+            for s_img, s_w in zip(styles_full, weights, strict=True):
+                s_long = min(MAX_SIZE, max(_MIN_STYLE_SIDE, int(round(side * config.style_scale))))
+                sw, sh = fit_long_side(s_img.shape[-1], s_img.shape[-2], s_long)
+                feats = net.features(_resized(s_img, sh, sw), style_names)
+                for name in style_names:
+                    st = layer_stats(feats[name], kind).scaled(s_w)
+                    target[name] = st if name not in target else target[name] + st
+            # strength: how far the statistics move from the photo's own towards the painting's
+            target = {k: c_stats[k].lerp(v, config.strength) for k, v in target.items()}
+        if ema is None:
+            noise = torch.randn(content.shape, generator=gen).to(device) * 0.02
+            x0 = (content + noise).clamp(0, 1)
+        else:
+            x0 = _resized(ema, h, w)
+        x = x0.clone().requires_grad_(True)
+        ema = x0.clone()
+        opt = torch.optim.Adam([x], lr=preset.lr if scale_index == 0 else preset.lr * 0.6)
+        for _ in range(n_steps):
+            opt.zero_grad(set_to_none=True)
+            feats = net.features(x, set(style_names) | set(plan.content))
+            loss = content_w * sum(content_loss(feats[k], c_targets[k]) for k in plan.content)
+            loss = loss + sum(
+                layer_w[k] * style_loss(layer_stats(feats[k], kind), target[k], kind) for k in style_names
+            )
+            loss = loss + plan.tv_weight * tv_loss(x) * float(side)  # per-pixel TV shrinks with size
+            if not torch.isfinite(loss):
+                raise ValueError("the optimisation diverged (non-finite loss); try a lower strength or Draft")
+            loss.backward()
+            opt.step()
+            with torch.no_grad():
+                x.clamp_(0, 1)
+                ema.mul_(EMA_DECAY).add_(x.detach(), alpha=1.0 - EMA_DECAY)
+            step += 1
+            done_work += side * side
+            elapsed = time.perf_counter() - started
+            eta = elapsed / done_work * (total_work - done_work)
+            preview = None
+            now = time.perf_counter()
+            if now - last_preview >= PREVIEW_INTERVAL_S or step == total_steps:
+                with torch.no_grad():
+                    preview = finish(ema)
+                last_preview = now
+            yield Progress(
+                step, total_steps, f"scale {scale_index + 1}/{len(scales)} ({w}×{h})", preview, eta
+            )
+    assert ema is not None
+    with torch.no_grad():
+        return result(ema, step)
