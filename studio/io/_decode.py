@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import os
+import struct
+import zlib
 from collections.abc import Generator
 from pathlib import Path
 
@@ -49,6 +51,19 @@ _EXIF_ORIENTATION_TAG = 0x0112
 
 STEPS = 4
 
+# What Pillow's parsers and decoders raise on damaged input (beyond its documented OSError).
+_DAMAGED = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    TypeError,
+    struct.error,
+    zlib.error,
+)
+
 
 class ImageLoadError(Exception):
     """An image could not be loaded; ``str(error)`` is ``"<file name>: <reason>"`` for the user."""
@@ -75,7 +90,7 @@ def decode_steps(path: Path, max_side: int | None) -> Generator[Progress, None, 
         fmt = _FORMAT_NAMES.get(im.format or "", im.format or "?")
         full_size = im.size  # before any JPEG draft shrinks it
         _check_extension(path, fmt, notes)
-        if getattr(im, "is_animated", False):
+        if _is_animated(im):
             what = "page" if fmt == "TIFF" else "frame"
             notes.append(f"showing the first {what} of a multi-{what} {fmt}")
         if max_side is not None and fmt == "JPEG":
@@ -88,6 +103,8 @@ def decode_steps(path: Path, max_side: int | None) -> Generator[Progress, None, 
         yield Progress(2, STEPS, f"Converting {name}")
         try:
             rgb = to_srgb(im, notes)
+        except MemoryError as exc:
+            raise ImageLoadError(path, "not enough memory to convert the image") from exc
         except (ValueError, OSError) as exc:
             raise ImageLoadError(path, f"cannot convert its pixels ({exc})") from exc
     finally:
@@ -96,16 +113,28 @@ def decode_steps(path: Path, max_side: int | None) -> Generator[Progress, None, 
     stored_size = (full_size[1], full_size[0]) if orientation in (5, 6, 7, 8) else full_size
 
     yield Progress(3, STEPS, f"Downscaling {name}")
-    if max_side is not None and max(rgb.size) > max_side:
-        scale = max_side / max(rgb.size)
-        target = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
-        rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    if orientation in _ORIENTATION:
-        rgb = rgb.transpose(_ORIENTATION[orientation])
-    # np.array (not asarray) copies out of Pillow's read-only buffer: engines and torch.from_numpy want
-    # a writable array, and the copy no longer pins the Pillow image.
-    pixels = np.array(rgb, dtype=np.uint8, order="C")
+    try:
+        if max_side is not None and max(rgb.size) > max_side:
+            scale = max_side / max(rgb.size)
+            target = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
+            rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        if orientation in _ORIENTATION:
+            rgb = rgb.transpose(_ORIENTATION[orientation])
+        # np.array (not asarray) copies out of Pillow's read-only buffer: engines and torch.from_numpy
+        # want a writable array, and the copy no longer pins the Pillow image.
+        pixels = np.array(rgb, dtype=np.uint8, order="C")
+    except MemoryError as exc:
+        raise ImageLoadError(path, "not enough memory for the image") from exc
     return pixels, fmt, stored_size, notes
+
+
+def _is_animated(im: Image.Image) -> bool:
+    # For GIF this peeks at the next frame, which can fail on a damaged file; the first frame may
+    # still be fine, and _load reports it if not.
+    try:
+        return bool(getattr(im, "is_animated", False))
+    except _DAMAGED:
+        return False
 
 
 def _open_file(path: Path) -> io.BufferedReader:
@@ -143,7 +172,7 @@ def _identify(path: Path, handle: io.BufferedReader) -> Image.Image:
         raise ImageLoadError(path, f"not a {_SUPPORTED_TEXT} image, or the file is damaged") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageLoadError(path, f"the image is too large ({_bomb_detail(str(exc))})") from exc
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError) as exc:
+    except _DAMAGED as exc:
         raise ImageLoadError(path, f"the file is damaged ({exc})") from exc
     w, h = im.size
     if w < 1 or h < 1:
@@ -184,7 +213,7 @@ def _load(path: Path, im: Image.Image) -> None:
         raise ImageLoadError(path, f"the image is too large ({_bomb_detail(str(exc))})") from exc
     except MemoryError as exc:
         raise ImageLoadError(path, "not enough memory to decode the image") from exc
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError) as exc:
+    except _DAMAGED as exc:
         detail = str(exc) or type(exc).__name__
         if "truncated" in detail.lower():
             raise ImageLoadError(path, "the file is truncated (cut off before the end)") from exc
