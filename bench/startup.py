@@ -1,6 +1,6 @@
 """Time from a fresh interpreter to the main window shown (offscreen), median of several runs.
 
-    .venv/bin/python bench/startup.py [--runs 5]
+.venv/bin/python bench/startup.py [--runs 5]
 """
 
 from __future__ import annotations
@@ -37,12 +37,16 @@ def main() -> int:
         import time
 
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
         total.append(time.perf_counter() - t)
         secs, torch_loaded = out.stdout.split()[-2:]
         shown.append(float(secs))
-    print(f"window shown after imports+build: median {statistics.median(shown) * 1000:.0f} ms "
-          f"(min {min(shown) * 1000:.0f}, max {max(shown) * 1000:.0f}); torch imported at start-up: {torch_loaded}")
+    print(
+        f"window shown after imports+build: median {statistics.median(shown) * 1000:.0f} ms "
+        f"(min {min(shown) * 1000:.0f}, max {max(shown) * 1000:.0f}); torch imported at start-up: {torch_loaded}"
+    )
     print(f"whole process incl. interpreter start and exit: median {statistics.median(total) * 1000:.0f} ms")
     return 0
 

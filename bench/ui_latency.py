@@ -100,12 +100,16 @@ def measure(app, window, factory, seconds: float) -> list[float]:
 def report(label: str, gaps: list[float]) -> None:
     gaps_sorted = sorted(gaps)
     p99 = gaps_sorted[min(len(gaps_sorted) - 1, int(0.99 * len(gaps_sorted)))]
-    print(f"{label:<28} ticks {len(gaps):5d}  median {statistics.median(gaps):6.1f} ms  "
-          f"p99 {p99:6.1f} ms  max {max(gaps):6.1f} ms")
+    print(
+        f"{label:<28} ticks {len(gaps):5d}  median {statistics.median(gaps):6.1f} ms  "
+        f"p99 {p99:6.1f} ms  max {max(gaps):6.1f} ms"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--job", choices=("stylize", "numpy"), default="stylize")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--size", type=int, default=512)
@@ -118,7 +122,10 @@ def main() -> int:
     window.ctx.open_array(load_image(DATA / "content" / "chelsea.png").pixels, "chelsea")
     app.processEvents()
     factory = numpy_job(args.seconds) if args.job == "numpy" else stylize_job(args.size, args.seconds)
-    print(f"UI latency, {os.cpu_count()} CPU cores, job: {args.job}" + (f" at {args.size} px" if args.job == "stylize" else ""))
+    print(
+        f"UI latency, {os.cpu_count()} CPU cores, job: {args.job}"
+        + (f" at {args.size} px" if args.job == "stylize" else "")
+    )
     report("idle (baseline)", measure(app, window, None, 3.0))
     gaps = measure(app, window, factory, args.seconds)
     report(f"while {args.job} runs", gaps)

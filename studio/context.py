@@ -17,7 +17,13 @@ from studio.io.images import load_image_steps, save_image
 from studio.jobs import ErrorReporter, Job, JobRunner
 from studio.state import preferences as prefs_mod
 from studio.state.document import Document, Layer
-from studio.undo import AddLayerCommand, RemoveLayerCommand, ReplaceImageCommand, SetOpacityCommand, SetVisibleCommand
+from studio.undo import (
+    AddLayerCommand,
+    RemoveLayerCommand,
+    ReplaceImageCommand,
+    SetOpacityCommand,
+    SetVisibleCommand,
+)
 
 #: Working documents are kept at most this long on their long side; larger files are downscaled on open
 #: (off the UI thread) so the canvas and the engines stay responsive.
@@ -67,7 +73,9 @@ class AppContext(QObject):
         path = Path(path)
         if self._open_job is not None and self._open_job.is_running:
             self._open_job.cancel()
-        job = self.runner.submit(f"Open {path.name}", lambda: load_image_steps(path, MAX_WORKING_SIDE), key="open")
+        job = self.runner.submit(
+            f"Open {path.name}", lambda: load_image_steps(path, MAX_WORKING_SIDE), key="open"
+        )
         job.succeeded.connect(self._on_open_succeeded)
         self._open_job = job
         return job
@@ -93,7 +101,9 @@ class AppContext(QObject):
             raise ValueError("Open an image first.")
         return self._document
 
-    def add_result_layer(self, name: str, pixels: np.ndarray, provenance: dict[str, Any] | None = None) -> None:
+    def add_result_layer(
+        self, name: str, pixels: np.ndarray, provenance: dict[str, Any] | None = None
+    ) -> None:
         doc = self._require_document()
         layer = Layer(name, _fit_to(pixels, doc), provenance=dict(provenance or {}))
         self.undo_stack.push(AddLayerCommand(doc, layer))
@@ -107,8 +117,9 @@ class AppContext(QObject):
     def set_layer_visible(self, index: int, visible: bool) -> None:
         self.undo_stack.push(SetVisibleCommand(self._require_document(), index, visible))
 
-    def replace_image(self, pixels: np.ndarray, description: str = "Replace image",
-                      layers: list[Layer] | None = None) -> None:
+    def replace_image(
+        self, pixels: np.ndarray, description: str = "Replace image", layers: list[Layer] | None = None
+    ) -> None:
         self.undo_stack.push(ReplaceImageCommand(self._require_document(), pixels, layers, description))
 
     def crop(self, box: tuple[int, int, int, int]) -> None:
@@ -125,7 +136,11 @@ class AppContext(QObject):
         provenance = {
             "app": "Atelier",
             "source": doc.path.name if doc.path else doc.name,
-            "layers": [{"name": lay.name, "opacity": lay.opacity, **lay.provenance} for lay in doc.layers if lay.visible],
+            "layers": [
+                {"name": lay.name, "opacity": lay.opacity, **lay.provenance}
+                for lay in doc.layers
+                if lay.visible
+            ],
         }
 
         def steps():

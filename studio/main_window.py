@@ -83,8 +83,11 @@ class MainWindow(QMainWindow):
         seq = QKeySequence
         self.open_action = self._action("&Open…", self.open_dialog, seq.StandardKey.Open, "Open an image")
         self.export_action = self._action(
-            "&Export…", self.export_dialog, [seq("Ctrl+S"), seq("Ctrl+Shift+S")],
-            "Save the image with its layers flattened (never over your original unless you ask)")
+            "&Export…",
+            self.export_dialog,
+            [seq("Ctrl+S"), seq("Ctrl+Shift+S")],
+            "Save the image with its layers flattened (never over your original unless you ask)",
+        )
         self.quit_action = self._action("&Quit", self.close, seq.StandardKey.Quit)
         self.undo_action = self.ctx.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts([seq("Ctrl+Z")])
@@ -95,12 +98,23 @@ class MainWindow(QMainWindow):
         self.zoom_out_action = self._action("Zoom &Out", c.zoom_out, seq("Ctrl+-"))
         self.fit_action = self._action("&Fit to Window", c.fit_to_window, seq("Ctrl+0"))
         self.actual_action = self._action("&100 %", c.actual_size, seq("Ctrl+1"))
-        self.compare_action = self._action("&Compare Before/After", c.set_compare, seq("\\"),
-                                           "Split view: the original on the left, the result on the right")
+        self.compare_action = self._action(
+            "&Compare Before/After",
+            c.set_compare,
+            seq("\\"),
+            "Split view: the original on the left, the result on the right",
+        )
         self.compare_action.setCheckable(True)
         self.about_action = self._action("&About Atelier", self.about_dialog)
-        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action, self.actual_action,
-                       self.compare_action, self.undo_action, self.redo_action):
+        for action in (
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            self.actual_action,
+            self.compare_action,
+            self.undo_action,
+            self.redo_action,
+        ):
             self.addAction(action)  # shortcuts work wherever the focus is
 
     def _build_menus(self) -> None:
@@ -129,8 +143,15 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.toolbar = QToolBar("Main", self)
         self.toolbar.setObjectName("MainToolbar")
-        for action in (self.open_action, self.export_action, None, self.fit_action, self.actual_action,
-                       self.compare_action, None):
+        for action in (
+            self.open_action,
+            self.export_action,
+            None,
+            self.fit_action,
+            self.actual_action,
+            self.compare_action,
+            None,
+        ):
             if action is None:
                 self.toolbar.addSeparator()
             else:
@@ -219,7 +240,9 @@ class MainWindow(QMainWindow):
         else:
             w, h = doc.size
             layers = len(doc.layers)
-            self.size_label.setText(f"{w} × {h} px" + (f", {layers} layer{'s' * (layers != 1)}" if layers else ""))
+            self.size_label.setText(
+                f"{w} × {h} px" + (f", {layers} layer{'s' * (layers != 1)}" if layers else "")
+            )
             self.zoom_label.setText(f"{self.canvas.scale * 100:.0f} %")
 
     # -- slots ----------------------------------------------------------------------------------
@@ -273,16 +296,21 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         if self.ctx.document() is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export image", self.suggested_export_path(), EXPORT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export image", self.suggested_export_path(), EXPORT_FILTER
+        )
         if not path:
             return
         doc = self.ctx.document()
         overwrite = False
         if doc is not None and doc.path is not None and Path(path).resolve() == doc.path.resolve():
             answer = QMessageBox.question(
-                self, "Overwrite the original?",
+                self,
+                "Overwrite the original?",
                 f"{doc.path.name} is the original you opened. Replace it with the flattened result?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
             overwrite = True

@@ -40,7 +40,9 @@ class PreferencesDialog(QDialog):
         row.addWidget(self.vgg)
         row.addWidget(browse)
         form.addRow("VGG19 weights", row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

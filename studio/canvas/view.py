@@ -120,7 +120,9 @@ class CanvasView(QWidget):
             self._base, self._layers = None, []
         else:
             self._base = array_to_qimage(doc.image)
-            self._layers = [(array_to_qimage(layer.image), layer.opacity) for layer in doc.layers if layer.visible]
+            self._layers = [
+                (array_to_qimage(layer.image), layer.opacity) for layer in doc.layers if layer.visible
+            ]
         if not self.can_compare:
             self.set_compare(False)
         self.content_changed.emit()
@@ -156,8 +158,11 @@ class CanvasView(QWidget):
             raise ValueError(f"unknown tool {tool!r}; expected one of {TOOLS}")
         self._tool = tool
         self._selection = None
-        cursor = {"pan": Qt.CursorShape.OpenHandCursor, "select_rect": Qt.CursorShape.CrossCursor,
-                  "pick": Qt.CursorShape.PointingHandCursor}[tool]
+        cursor = {
+            "pan": Qt.CursorShape.OpenHandCursor,
+            "select_rect": Qt.CursorShape.CrossCursor,
+            "pick": Qt.CursorShape.PointingHandCursor,
+        }[tool]
         self.setCursor(cursor)
         self.tool_changed.emit(tool)
         self.update()
@@ -225,10 +230,10 @@ class CanvasView(QWidget):
         self._set_view(zoom.zoom_about(self._view, factor, anchor.x(), anchor.y()))
 
     def zoom_in(self) -> None:
-        self.zoom_by(zoom.ZOOM_STEP ** 2)
+        self.zoom_by(zoom.ZOOM_STEP**2)
 
     def zoom_out(self) -> None:
-        self.zoom_by(1 / zoom.ZOOM_STEP ** 2)
+        self.zoom_by(1 / zoom.ZOOM_STEP**2)
 
     def image_rect(self) -> QRectF:
         """Where the image lies, in widget coordinates."""
@@ -251,8 +256,12 @@ class CanvasView(QWidget):
         size = (max(1, round(target.width())), max(1, round(target.height())))
         cached = self._scaled_cache.get(image.cacheKey())
         if cached is None or cached[0] != size:
-            scaled = image.scaled(size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio,
-                                  Qt.TransformationMode.SmoothTransformation)
+            scaled = image.scaled(
+                size[0],
+                size[1],
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
             self._scaled_cache[image.cacheKey()] = (size, scaled)
             cached = (size, scaled)
         painter.drawImage(target.topLeft(), cached[1])
@@ -262,8 +271,9 @@ class CanvasView(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         if self._base is None:
             painter.setPen(QColor(170, 170, 175))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "Drop an image here, or press Ctrl+O to open one")
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, "Drop an image here, or press Ctrl+O to open one"
+            )
             painter.end()
             return
         target = self.image_rect()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 MIN_SCALE = 1 / 64
 MAX_SCALE = 64.0
-ZOOM_STEP = 2 ** 0.25  # four wheel notches per doubling
+ZOOM_STEP = 2**0.25  # four wheel notches per doubling
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,9 @@ def wheel_factor(angle_delta_y: int) -> float:
     return ZOOM_STEP ** (angle_delta_y / 120.0)
 
 
-def visible_image_rect(view: ViewTransform, image_w: int, image_h: int, view_w: int, view_h: int) -> tuple[int, int, int, int]:
+def visible_image_rect(
+    view: ViewTransform, image_w: int, image_h: int, view_w: int, view_h: int
+) -> tuple[int, int, int, int]:
     """The part of the image (x0, y0, x1, y1) in whole pixels that the widget shows, clamped."""
     x0, y0 = view.to_image(0, 0)
     x1, y1 = view.to_image(view_w, view_h)

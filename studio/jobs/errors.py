@@ -8,8 +8,17 @@ import traceback
 from PySide6.QtCore import QObject, Signal
 
 # Exceptions whose message is already written for the user: show it as it is.
-_USER_FACING = ("ImageLoadError", "ImageSaveError", "CliError", "ValueError", "FileNotFoundError",
-                "PermissionError", "CheckpointError", "PaletteFileError", "WeightsError")
+_USER_FACING = (
+    "ImageLoadError",
+    "ImageSaveError",
+    "CliError",
+    "ValueError",
+    "FileNotFoundError",
+    "PermissionError",
+    "CheckpointError",
+    "PaletteFileError",
+    "WeightsError",
+)
 
 
 def readable_error(exc: BaseException) -> str:

@@ -83,7 +83,9 @@ class Document:
         self.layers[index].visible = bool(visible)
         self.changed.emit()
 
-    def replace_image(self, image: np.ndarray, layers: list[Layer] | None = None) -> tuple[np.ndarray, list[Layer]]:
+    def replace_image(
+        self, image: np.ndarray, layers: list[Layer] | None = None
+    ) -> tuple[np.ndarray, list[Layer]]:
         """Swap the base image (e.g. after a crop) and the layers; returns the old ones for undo."""
         _as_rgba(image)
         old = (self.image, self.layers)
@@ -120,7 +122,13 @@ class Document:
             raise ValueError(f"crop {box} lies outside the {width}×{height} image")
         image = np.ascontiguousarray(self.image[y0:y1, x0:x1])
         layers = [
-            Layer(lay.name, np.ascontiguousarray(lay.image[y0:y1, x0:x1]), lay.opacity, lay.visible, dict(lay.provenance))
+            Layer(
+                lay.name,
+                np.ascontiguousarray(lay.image[y0:y1, x0:x1]),
+                lay.opacity,
+                lay.visible,
+                dict(lay.provenance),
+            )
             for lay in self.layers
         ]
         return image, layers

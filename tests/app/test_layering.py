@@ -33,8 +33,13 @@ sys.exit(1 if failed else 0)
 
 
 def test_qt_free_layers_import_without_pyside6():
-    proc = subprocess.run([sys.executable, "-c", BLOCK_AND_IMPORT, *QT_FREE], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", BLOCK_AND_IMPORT, *QT_FREE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -49,7 +54,13 @@ def test_window_start_does_not_import_torch():
         "w.close()\n"
         "print(','.join(heavy))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1:] in ([""], []), f"imported at start-up: {proc.stdout}"

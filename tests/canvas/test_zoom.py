@@ -49,4 +49,9 @@ def test_pan_and_round_trip():
 def test_visible_rect_is_clamped_to_the_image():
     v = zoom.ViewTransform(2.0, -100, -50)
     assert zoom.visible_image_rect(v, 1000, 1000, 400, 300) == (50, 25, 250, 175)
-    assert zoom.visible_image_rect(zoom.ViewTransform(1.0, 500, 0), 100, 100, 400, 300) == (0, 0, 0, 100)  # scrolled off to the right: empty
+    assert zoom.visible_image_rect(zoom.ViewTransform(1.0, 500, 0), 100, 100, 400, 300) == (
+        0,
+        0,
+        0,
+        100,
+    )  # scrolled off to the right: empty

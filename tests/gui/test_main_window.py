@@ -53,11 +53,14 @@ def drop(widget, paths):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     pos = QPointF(widget.width() / 2, widget.height() / 2)
-    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, enter)
     accepted = enter.isAccepted()
-    ev = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    ev = QDropEvent(
+        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, ev)
     return accepted
 
@@ -146,7 +149,7 @@ def test_zoom_actions_and_wheel_zoom_about_cursor(qtbot, window, photo):
     window.actual_action.trigger()
     assert canvas.scale == 1.0
     window.zoom_in_action.trigger()
-    assert canvas.scale == pytest.approx(2 ** 0.5)
+    assert canvas.scale == pytest.approx(2**0.5)
     anchor = QPointF(canvas.width() / 2 + 13, canvas.height() / 2 - 7)
     before = canvas.widget_to_image(anchor)
     canvas.zoom_by(2.0, anchor)
@@ -192,7 +195,11 @@ def test_select_rect_and_pick_tools_emit_image_coordinates(qtbot, window, photo)
     rect = canvas.image_rect()
     canvas.set_tool("pick")
     with qtbot.waitSignal(canvas.pixel_picked) as blocker:
-        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.left() + 4 * 10 + 2), int(rect.top() + 4 * 5 + 2)))
+        qtbot.mouseClick(
+            canvas,
+            Qt.MouseButton.LeftButton,
+            pos=QPoint(int(rect.left() + 4 * 10 + 2), int(rect.top() + 4 * 5 + 2)),
+        )
     assert blocker.args == [10, 5]
     canvas.set_tool("select_rect")
     start = QPoint(int(rect.left() + 4 * 2), int(rect.top() + 4 * 3))

@@ -14,7 +14,9 @@ def counting_job(n=5, delay=0.0, preview=False):
         for i in range(n):
             if delay:
                 time.sleep(delay)
-            yield Progress(i + 1, n, f"step {i + 1}", preview=np.full((4, 4, 3), i, np.uint8) if preview else None)
+            yield Progress(
+                i + 1, n, f"step {i + 1}", preview=np.full((4, 4, 3), i, np.uint8) if preview else None
+            )
         return "done"
 
     return factory

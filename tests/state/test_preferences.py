@@ -12,7 +12,9 @@ def test_round_trip_and_version(tmp_path):
     assert raw["version"] == 1
     loaded, problem = load_preferences(path)
     assert problem is None
-    assert loaded.device == "cpu" and loaded.quality == "fine" and loaded.sections == {"palette": {"count": 8}}
+    assert (
+        loaded.device == "cpu" and loaded.quality == "fine" and loaded.sections == {"palette": {"count": 8}}
+    )
 
 
 def test_corrupt_file_gives_defaults_and_a_message(tmp_path):
@@ -25,7 +27,9 @@ def test_corrupt_file_gives_defaults_and_a_message(tmp_path):
 
 def test_unknown_values_are_repaired(tmp_path):
     path = tmp_path / "p.json"
-    path.write_text(json.dumps({"version": 1, "device": "tpu", "quality": "ultra", "sections": {"a": 3}, "x": 1}))
+    path.write_text(
+        json.dumps({"version": 1, "device": "tpu", "quality": "ultra", "sections": {"a": 3}, "x": 1})
+    )
     prefs, _ = load_preferences(path)
     assert prefs.device == "auto" and prefs.quality == "balanced" and prefs.sections == {}
 
