@@ -1,0 +1,211 @@
+"""Qt painters of the composition overlays: guides, the saliency heat-map and a proposed crop frame.
+
+Each painter listens to its Qt-free model in :mod:`studio.state.guides` and draws through the canvas
+overlay contract ``paint(qpainter, image_rect, scale)``: ``image_rect`` is where the image lies in widget
+coordinates, so normalised guide geometry maps straight onto it and stays crisp at any zoom.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+
+from models.composition import Arc, Line, Polyline, Primitive
+from studio.state.guides import CropOverlay, GuideOverlay, HeatmapOverlay
+
+
+def contrast_colour(colour: QColor) -> QColor:
+    """Black under light colours, white under dark ones: the solid line that makes a guide read."""
+    return QColor(0, 0, 0) if colour.lightnessF() >= 0.5 else QColor(255, 255, 255)
+
+
+def _snap(v: float) -> float:
+    # A line through a pixel centre covers whole pixels; one on a pixel edge smears over two at half
+    # strength and stops reading on mid-tones.
+    return math.floor(v) + 0.5
+
+
+def primitive_path(prim: Primitive, rect: QRectF) -> QPainterPath:
+    """A primitive in normalised coordinates as a path in ``rect`` (widget coordinates).
+
+    Horizontal and vertical runs are snapped to pixel centres so that thin guides stay crisp.
+    """
+    x0, y0, w, h = rect.x(), rect.y(), rect.width(), rect.height()
+    path = QPainterPath()
+    if isinstance(prim, Line | Polyline):
+        pts = [(prim.x0, prim.y0), (prim.x1, prim.y1)] if isinstance(prim, Line) else list(prim.points)
+        xy = [(x0 + px * w, y0 + py * h) for px, py in pts]
+        n = len(xy)
+        # Snap a coordinate shared with a neighbouring point (an axis-aligned run).
+        xs = [
+            _snap(x) if any(x == xy[j][0] for j in (i - 1, (i + 1) % n) if j != i) else x
+            for i, (x, _) in enumerate(xy)
+        ]
+        ys = [
+            _snap(y) if any(y == xy[j][1] for j in (i - 1, (i + 1) % n) if j != i) else y
+            for i, (_, y) in enumerate(xy)
+        ]
+        path.moveTo(xs[0], ys[0])
+        for px, py in zip(xs[1:], ys[1:], strict=True):
+            path.lineTo(px, py)
+        if isinstance(prim, Polyline) and prim.closed:
+            path.closeSubpath()
+    elif isinstance(prim, Arc):
+        sx, sy = prim.start
+        path.moveTo(x0 + sx * w, y0 + sy * h)
+        box = QRectF(
+            x0 + (prim.cx - prim.rx) * w, y0 + (prim.cy - prim.ry) * h, 2 * prim.rx * w, 2 * prim.ry * h
+        )
+        # Qt counts angles counter-clockwise with y up; ours run clockwise on screen (y down).
+        path.arcTo(box, -prim.start_deg, -prim.span_deg)
+    return path
+
+
+def stroke_two_tone(
+    painter: QPainter, path: QPainterPath, colour: QColor, width: float, opacity: float, minor: bool = False
+) -> None:
+    """A dark (or light) solid line under a dashed one in ``colour``, so it reads on any picture."""
+    if minor:
+        opacity, width = opacity * 0.55, max(0.5, width * 0.75)
+    under = contrast_colour(colour)
+    under.setAlphaF(min(1.0, opacity * 0.7))
+    pen = QPen(under, width + 2.0)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    painter.setPen(pen)
+    painter.drawPath(path)
+    top = QColor(colour)
+    top.setAlphaF(opacity)
+    pen = QPen(top, width)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    # Dash lengths are in pen widths; keep dashes ~5 px long whatever the width.
+    unit = max(width, 0.5)
+    pen.setDashPattern([5.0 / unit, 4.0 / unit])
+    painter.setPen(pen)
+    painter.drawPath(path)
+
+
+class GuidePainter:
+    """Draws the guide of a :class:`GuideOverlay`; calls ``repaint`` (e.g. ``canvas.update``) on change."""
+
+    def __init__(self, overlay: GuideOverlay, repaint: Callable[[], object] | None = None) -> None:
+        self.overlay = overlay
+        self._repaint = repaint
+        overlay.changed.connect(self._on_overlay_changed)
+
+    def detach(self) -> None:
+        self.overlay.changed.disconnect(self._on_overlay_changed)
+
+    def _on_overlay_changed(self, _names: set[str]) -> None:
+        if self._repaint is not None:
+            self._repaint()
+
+    def paint(self, painter: QPainter, image_rect: QRectF, scale: float) -> None:
+        if not self.overlay.visible or image_rect.width() <= 0 or image_rect.height() <= 0:
+            return
+        size = (max(1, round(image_rect.width() / scale)), max(1, round(image_rect.height() / scale)))
+        colour = QColor(self.overlay.colour)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        prims = self.overlay.primitives(size)
+        # Minor lines first, so major ones stay on top where they cross.
+        for prim in sorted(prims, key=lambda p: not p.minor):
+            path = primitive_path(prim, image_rect)
+            stroke_two_tone(painter, path, colour, self.overlay.line_width, self.overlay.opacity, prim.minor)
+        painter.restore()
+
+
+def heatmap_image(saliency: np.ndarray) -> QImage:
+    """A 0..1 map as a premultiplied-free ARGB32 QImage: transparent where 0, warm and opaque where 1."""
+    s = np.clip(np.asarray(saliency, dtype=np.float32), 0.0, 1.0)
+    h, w = s.shape
+    argb = np.empty((h, w, 4), np.uint8)
+    # Little-endian ARGB32 is stored B, G, R, A.
+    argb[..., 2] = 255
+    argb[..., 1] = (s * 230).astype(np.uint8)
+    argb[..., 0] = (np.clip(s - 0.7, 0, 1) / 0.3 * 120).astype(np.uint8)
+    argb[..., 3] = (np.sqrt(s) * 255).astype(np.uint8)
+    image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32)
+    return image.copy()  # own the pixels: argb dies with this function
+
+
+class HeatmapPainter:
+    """Draws the saliency map of a :class:`HeatmapOverlay` stretched over the image."""
+
+    def __init__(self, overlay: HeatmapOverlay, repaint: Callable[[], object] | None = None) -> None:
+        self.overlay = overlay
+        self._repaint = repaint
+        self._image: QImage | None = None
+        overlay.changed.connect(self._on_overlay_changed)
+
+    def detach(self) -> None:
+        self.overlay.changed.disconnect(self._on_overlay_changed)
+
+    def _on_overlay_changed(self, names: set[str]) -> None:
+        if "saliency" in names:
+            sal = self.overlay.saliency
+            self._image = None if sal is None or sal.size == 0 else heatmap_image(sal)
+        if self._repaint is not None:
+            self._repaint()
+
+    def paint(self, painter: QPainter, image_rect: QRectF, scale: float) -> None:
+        if not self.overlay.visible or self._image is None:
+            return
+        painter.save()
+        painter.setOpacity(self.overlay.opacity)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(image_rect, self._image)
+        painter.restore()
+
+
+class CropPainter:
+    """Draws a proposed crop of a :class:`CropOverlay`: the outside dimmed, a two-tone frame and thirds."""
+
+    def __init__(self, overlay: CropOverlay, repaint: Callable[[], object] | None = None) -> None:
+        self.overlay = overlay
+        self._repaint = repaint
+        overlay.changed.connect(self._on_overlay_changed)
+
+    def detach(self) -> None:
+        self.overlay.changed.disconnect(self._on_overlay_changed)
+
+    def _on_overlay_changed(self, _names: set[str]) -> None:
+        if self._repaint is not None:
+            self._repaint()
+
+    def paint(self, painter: QPainter, image_rect: QRectF, scale: float) -> None:
+        if self.overlay.rect is None:
+            return
+        x, y, w, h = self.overlay.rect
+        frame = QRectF(image_rect.x() + x * scale, image_rect.y() + y * scale, w * scale, h * scale)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        outside = QPainterPath()
+        outside.addRect(image_rect)
+        inner = QPainterPath()
+        inner.addRect(frame)
+        painter.fillPath(outside.subtracted(inner), QColor(0, 0, 0, 110))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        white = QColor(255, 255, 255)
+        for f in (1 / 3, 2 / 3):
+            for a, b in (
+                (
+                    QPointF(frame.x() + f * frame.width(), frame.top()),
+                    QPointF(frame.x() + f * frame.width(), frame.bottom()),
+                ),
+                (
+                    QPointF(frame.left(), frame.y() + f * frame.height()),
+                    QPointF(frame.right(), frame.y() + f * frame.height()),
+                ),
+            ):
+                path = QPainterPath(a)
+                path.lineTo(b)
+                stroke_two_tone(painter, path, white, 1.0, 0.8, minor=True)
+        path = QPainterPath()
+        path.addRect(frame)
+        stroke_two_tone(painter, path, white, 2.0, 1.0)
+        painter.restore()
