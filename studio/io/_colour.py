@@ -69,8 +69,16 @@ def _to_8bit(im: Image.Image, notes: list[str]) -> Image.Image:
         else:
             scaled = _stretch(clean)
             notes.append("floating-point image stretched to 8 bits")
-    out = Image.fromarray(scaled)
-    out.info = dict(im.info)
+    info = dict(im.info)
+    key = info.pop("transparency", None)
+    if isinstance(key, int) and not isinstance(key, bool):
+        # A tRNS grey key names one 16-bit value; match it before scaling merges 256 values into one.
+        alpha = np.where(values == key, 0, 255).astype(np.uint8)
+        out = Image.merge("LA", (Image.fromarray(scaled), Image.fromarray(alpha)))
+        notes.append("transparent colour turned into an alpha channel")
+    else:
+        out = Image.fromarray(scaled)
+    out.info = info
     return out
 
 
@@ -92,8 +100,7 @@ def _split_alpha(im: Image.Image, notes: list[str]) -> tuple[Image.Image, Image.
         notes.append("palette image converted to RGB" + ("A" if has_transparency else ""))
         im = im.convert("RGBA" if has_transparency else "RGB")
     elif im.mode in ("L", "RGB", "1") and "transparency" in im.info:
-        notes.append("transparent colour turned into an alpha channel")
-        im = im.convert("LA" if im.mode != "RGB" else "RGBA")
+        im = _key_to_alpha(im, notes)
     elif im.mode == "PA":
         im = im.convert("RGBA")
     elif im.mode in ("RGBa", "La"):
@@ -108,6 +115,31 @@ def _split_alpha(im: Image.Image, notes: list[str]) -> tuple[Image.Image, Image.
         base.info = dict(im.info)
         return base, bands[-1]
     return im, None
+
+
+def _key_to_alpha(im: Image.Image, notes: list[str]) -> Image.Image:
+    """Turn a tRNS-style transparent colour into an alpha band (mode LA or RGBA)."""
+    key = im.info["transparency"]
+    keys = key if isinstance(key, tuple) else (key,)
+    if not all(isinstance(k, int) for k in keys):
+        notes.append("transparency information is unreadable; ignored")
+        return im
+    if any(k > 255 for k in keys):
+        # Pillow keeps only the high byte of 16-bit RGB samples, so the 16-bit key can only be matched
+        # on that byte; a few near colours may turn transparent too.
+        keys = tuple(k >> 8 for k in keys)
+        notes.append("16-bit transparent colour matched approximately")
+    colour = np.asarray(im.convert("L" if im.mode == "1" else im.mode))
+    if colour.ndim == 3:
+        hit = np.all(colour == np.array(keys[:3], dtype=colour.dtype), axis=2)
+    else:
+        hit = colour == keys[0] if im.mode != "1" else colour == (255 if keys[0] else 0)
+    alpha = Image.fromarray(np.where(hit, 0, 255).astype(np.uint8))
+    bands = (*Image.fromarray(colour).split(), alpha)
+    notes.append("transparent colour turned into an alpha channel")
+    out = Image.merge("RGBA" if colour.ndim == 3 else "LA", bands)
+    out.info = {k: v for k, v in im.info.items() if k != "transparency"}
+    return out
 
 
 def _apply_profile(colour: Image.Image, icc: bytes | None, notes: list[str]) -> Image.Image:

@@ -28,12 +28,15 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _png_by_hand(width, height, bit_depth, colour_type, rows: bytes = b"") -> bytes:
+def _png_by_hand(
+    width, height, bit_depth, colour_type, rows: bytes = b"", trns: bytes | None = None
+) -> bytes:
     """A PNG from raw scanlines (each already prefixed by its filter byte), written without Pillow."""
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", ihdr)
+        + (_png_chunk(b"tRNS", trns) if trns is not None else b"")
         + _png_chunk(b"IDAT", zlib.compress(rows))
         + _png_chunk(b"IEND", b"")
     )
@@ -95,6 +98,23 @@ def test_32_bit_integer_tiff_holding_16_bit_values_is_scaled(tmp_path):
 def test_float_tiff_is_scaled_or_stretched(tmp_path, values, expected):
     img = load_image(_save(tmp_path, "float.tif", Image.fromarray(np.array([values], np.float32))))
     np.testing.assert_array_equal(img.pixels[0, :, 0], expected)
+
+
+def test_16_bit_grey_transparent_key_matches_only_its_16_bit_value(tmp_path):
+    # 1000 and 1001 both scale to 4; only 1000 is the transparent key.
+    samples = np.array([0, 1000, 1001, 65535], dtype=">u2")
+    path = tmp_path / "key16.png"
+    path.write_bytes(_png_by_hand(4, 1, 16, 0, b"\x00" + samples.tobytes(), trns=struct.pack(">H", 1000)))
+    img = load_image(path)
+    assert img.has_alpha
+    np.testing.assert_array_equal(img.pixels[0, :, 3], [255, 0, 255, 255])
+    np.testing.assert_array_equal(img.pixels[0, :, 0], [0, 4, 4, 255])
+
+
+def test_rgb_transparent_key_becomes_alpha(tmp_path):
+    pixels = np.array([[[1, 2, 3], [4, 5, 6]]], np.uint8)
+    img = load_image(_save(tmp_path, "key.png", Image.fromarray(pixels), transparency=(4, 5, 6)))
+    np.testing.assert_array_equal(img.pixels[0], [[1, 2, 3, 255], [4, 5, 6, 0]])
 
 
 def test_16_bit_rgb_png_is_scaled(tmp_path):
