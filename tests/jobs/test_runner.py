@@ -143,7 +143,7 @@ def test_shutdown_with_a_job_running_waits_for_it(qtbot):
             finished_cleanup.set()
 
     job = r.submit("forever", factory)
-    with qtbot.waitSignal(job.started, timeout=3000):
+    with qtbot.waitSignal(job.progressed, timeout=3000):  # inside the generator's try block
         pass
     assert r.shutdown(3000)
     assert finished_cleanup.is_set()
