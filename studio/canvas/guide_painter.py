@@ -120,7 +120,7 @@ class GuidePainter:
 
 
 def heatmap_image(saliency: np.ndarray) -> QImage:
-    """A 0..1 map as a premultiplied-free ARGB32 QImage: transparent where 0, warm and opaque where 1."""
+    """A 0..1 map as an ARGB32 QImage: clear where low, warm and nearly opaque where 1."""
     s = np.clip(np.asarray(saliency, dtype=np.float32), 0.0, 1.0)
     h, w = s.shape
     argb = np.empty((h, w, 4), np.uint8)
@@ -128,7 +128,8 @@ def heatmap_image(saliency: np.ndarray) -> QImage:
     argb[..., 2] = 255
     argb[..., 1] = (s * 230).astype(np.uint8)
     argb[..., 0] = (np.clip(s - 0.7, 0, 1) / 0.3 * 120).astype(np.uint8)
-    argb[..., 3] = (np.sqrt(s) * 255).astype(np.uint8)
+    # Only the salient part shows: the bottom quarter of the range stays clear so the picture reads.
+    argb[..., 3] = (np.clip((s - 0.25) / 0.75, 0.0, 1.0) * 230).astype(np.uint8)
     image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32)
     return image.copy()  # own the pixels: argb dies with this function
 

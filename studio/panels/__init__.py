@@ -5,4 +5,5 @@ The main window imports each module when it builds the window; a panel module mu
 """
 
 PANELS: list[tuple[str, str, str]] = [
+    ("Composition", "studio.panels.composition_panel", "CompositionPanel"),
 ]

@@ -1,0 +1,131 @@
+"""The Composition panel: guide settings persist, O / Shift+O, analysis in the runner, crop Apply/Undo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMenu, QToolBar
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def ctx(qtbot):
+    from studio.canvas.view import CanvasView
+    from studio.context import AppContext
+
+    canvas = CanvasView()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    context = AppContext(canvas)
+    yield context
+    running = [job.name for job in context.runner.jobs if job.is_running]
+    context.runner.shutdown(5000)
+    assert not running, f"test left jobs running: {running}"
+
+
+@pytest.fixture
+def panel(qtbot, ctx):
+    from studio.panels.composition_panel import CompositionPanel
+
+    p = CompositionPanel(ctx)
+    qtbot.addWidget(p)
+    return p
+
+
+def _picture() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    img = np.repeat(rng.normal(110, 5, (120, 180, 1)).clip(0, 255), 3, axis=2).astype(np.uint8)
+    yy, xx = np.mgrid[:120, :180]
+    img[(xx - 90) ** 2 + (yy - 60) ** 2 <= 100] = (230, 40, 30)
+    return img
+
+
+def test_registered_in_panels():
+    from studio.panels import PANELS
+
+    assert ("Composition", "studio.panels.composition_panel", "CompositionPanel") in PANELS
+
+
+def test_settings_persist_in_preferences(qtbot, ctx, panel):
+    from studio.panels.composition_panel import CompositionPanel
+    from studio.state import preferences as prefs_mod
+
+    panel.guide.update(kind="golden-spiral", flip_h=True, colour="#ff8800", visible=True)
+    # waitUntil treats a None result as success: return a real bool.
+    qtbot.waitUntil(
+        lambda: bool(ctx.preferences.sections.get("composition", {}).get("guide", {}).get("flip_h"))
+    )
+    saved, _problem = prefs_mod.load_preferences()
+    assert saved.sections["composition"]["guide"]["kind"] == "golden-spiral"
+    again = CompositionPanel(ctx)
+    qtbot.addWidget(again)
+    assert (again.guide.kind, again.guide.flip_h, again.guide.colour) == ("golden-spiral", True, "#ff8800")
+
+
+def test_menu_toolbar_and_shortcuts(qtbot, panel):
+    menu, toolbar = QMenu(), QToolBar()
+    panel.contribute_actions(menu, toolbar)
+    guides_menu = next(a.menu() for a in menu.actions() if a.text() == "Guides")
+    titles = [a.text() for a in guides_menu.actions()]
+    assert "Golden spiral" in titles and "Dynamic symmetry" in titles
+    assert panel.actions.cycle_action.shortcut().toString() == "O"
+    assert panel.actions.flip_action.shortcut().toString() == "Shift+O"
+    panel.guide.update(kind="thirds", visible=False)
+    panel.actions.cycle_action.trigger()
+    assert panel.guide.visible and panel.guide.kind == "thirds"
+    panel.actions.cycle_action.trigger()
+    assert panel.guide.kind == "fifths"
+    assert panel.actions.kind_actions["fifths"].isChecked()
+    panel.actions.kind_actions["golden-spiral"].trigger()
+    assert panel.guide.kind == "golden-spiral"
+    panel.actions.flip_action.trigger()
+    assert (panel.guide.flip_h, panel.guide.flip_v) == (True, False)
+    panel.actions.show_action.trigger()
+    assert not panel.guide.visible
+
+
+def test_form_follows_the_model(panel):
+    panel.guide.update(kind="grid", grid_cols=7)
+    from studio.panels.composition.guide_form import GuideForm
+
+    form = panel.findChild(GuideForm)
+    assert form.kind_combo.currentData() == "grid" and form.cols_spin.value() == 7
+    form.opacity_slider.setValue(40)
+    assert panel.guide.opacity == pytest.approx(0.4)
+
+
+def test_analysis_crop_apply_and_undo(qtbot, ctx, panel):
+    ctx.open_array(_picture(), "blob")
+    job = panel.start_analysis()
+    with qtbot.waitSignal(job.finished, timeout=20000):
+        pass
+    assert panel.analysis is not None and panel.analysis.subject is not None
+    assert "•" in panel.advice_label.text()
+    panel.heatmap_box.setChecked(True)
+    assert panel.heatmap.visible and panel.heatmap.saliency is not None
+    panel.crop_combo.setCurrentText("1:1")
+    panel.propose_button.click()
+    x, y, w, h = panel.crop.rect
+    assert w == h and panel.apply_button.isEnabled()
+    panel.apply_button.click()
+    assert ctx.document().size == (w, h)
+    assert panel.crop.rect is None and panel.analysis is None  # stale results are dropped
+    ctx.undo_stack.undo()
+    assert ctx.document().size == (180, 120)
+
+
+def test_dismiss_clears_the_proposal(qtbot, ctx, panel):
+    ctx.open_array(_picture(), "blob")
+    job = panel.start_analysis()
+    with qtbot.waitSignal(job.finished, timeout=20000):
+        pass
+    panel.propose_button.click()
+    assert panel.crop.rect is not None
+    panel.dismiss_button.click()
+    assert panel.crop.rect is None and not panel.apply_button.isEnabled()
+
+
+def test_without_a_document_nothing_runs(panel, ctx):
+    assert panel.start_analysis() is None
+    assert not panel.analyse_button.isEnabled()
