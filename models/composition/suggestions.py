@@ -51,8 +51,8 @@ def _subject_advice(u: float, v: float, box_share: float) -> list[str]:
         out.append(f"The main subject crowds the {edge} edge; give it more room or crop to bring it in.")
     else:
         out.append(
-            f"The main subject sits {_where(u, v)}; the {_NAMED_POINTS[nearest]} is close — "
-            "the suggested crop puts it there."
+            f"The main subject sits {_where(u, v)}, off the strong points (the nearest is the "
+            f"{_NAMED_POINTS[nearest]}); a suggested crop moves it onto one."
         )
     if box_share > 0.6:
         out.append("The subject fills most of the frame: an intimate, close view with little breathing room.")

@@ -53,11 +53,11 @@ def test_json_in_input_pixels(tmp_path, capsys):
 
 
 def test_json_of_a_huge_image_is_in_full_size_pixels(tmp_path, capsys):
-    path = _blob_png(tmp_path / "big.png", w=4200, h=1000, cx=3000, cy=500, r=120)
+    path = _blob_png(tmp_path / "big.png", w=2600, h=700, cx=2000, cy=350, r=80)
     data = _json(capsys, ["compose", str(path), "--json", "--aspect", "2:1"])
-    assert data["subject"]["center"] == pytest.approx([3000, 500], abs=40)
+    assert data["subject"]["center"] == pytest.approx([2000, 350], abs=30)
     x, y, w, h = data["crops"]["2:1"]
-    assert w == 2 * h and x + w <= 4200 and y + h <= 1000
+    assert w == 2 * h and x + w <= 2600 and y + h <= 700
 
 
 def test_uniform_thin_and_transparent_images(tmp_path, capsys):
