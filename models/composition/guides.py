@@ -67,7 +67,8 @@ def _horizontal(y: float, minor: bool = False) -> Line:
 
 
 def _cross(fractions: tuple[float, ...] | list[float], minor: bool = False) -> list[Primitive]:
-    return [_vertical(f, minor) for f in fractions] + [_horizontal(f, minor) for f in fractions]
+    out: list[Primitive] = [_vertical(f, minor) for f in fractions]
+    return out + [_horizontal(f, minor) for f in fractions]
 
 
 def _rect(x0: float, y0: float, x1: float, y1: float, minor: bool = False) -> Polyline:
@@ -135,7 +136,9 @@ def diagonal_method(p: GuideParams) -> list[Primitive]:
     return out
 
 
-def _perpendicular_foot(corner: tuple[float, float], a0: tuple[float, float], a1: tuple[float, float]):
+def _perpendicular_foot(
+    corner: tuple[float, float], a0: tuple[float, float], a1: tuple[float, float]
+) -> tuple[float, float]:
     (px, py), (x0, y0), (x1, y1) = corner, a0, a1
     dx, dy = x1 - x0, y1 - y0
     t = ((px - x0) * dx + (py - y0) * dy) / (dx * dx + dy * dy)
