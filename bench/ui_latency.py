@@ -27,7 +27,7 @@ from models.progress import Progress  # noqa: E402
 from studio.app import create_app  # noqa: E402
 from studio.io.images import load_image  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+from studio.resources import EXAMPLES, STYLES  # noqa: E402
 
 
 def numpy_job(seconds: float):
@@ -49,8 +49,8 @@ def stylize_job(size: int, seconds: float):
     from models.style.config import StyleConfig
     from models.style.transfer import stylize
 
-    content = load_image(DATA / "content" / "chelsea.png").pixels
-    style = load_image(DATA / "styles" / "hokusai_great_wave.jpg", max_side=512).pixels
+    content = load_image(EXAMPLES / "chelsea.png").pixels
+    style = load_image(STYLES / "hokusai_great_wave.jpg", max_side=512).pixels
 
     def factory():
         gen = stylize(content, [style], StyleConfig(size=size, quality="balanced", device="cpu"))
@@ -119,7 +119,7 @@ def main() -> int:
 
     window = MainWindow()
     window.show()
-    window.ctx.open_array(load_image(DATA / "content" / "chelsea.png").pixels, "chelsea")
+    window.ctx.open_array(load_image(EXAMPLES / "chelsea.png").pixels, "chelsea")
     app.processEvents()
     factory = numpy_job(args.seconds) if args.job == "numpy" else stylize_job(args.size, args.seconds)
     print(

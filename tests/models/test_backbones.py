@@ -12,8 +12,9 @@ from PIL import Image
 from models.backbones import BackboneError, backbone_available, find_vgg19_weights, load_backbone
 from models.backbones.efficientnet_lite import load_efficientnet_lite0
 from models.backbones.vgg import VGG19Features, load_vgg19
+from studio.resources import EXAMPLES
 
-CONTENT = Path(__file__).resolve().parents[3] / "shared" / "data" / "content"
+CONTENT = EXAMPLES  # the shared photos, shipped in resources/examples
 CATS = {281, 282, 285}  # tabby, tiger cat, Egyptian cat
 COFFEE = {967, 968, 504}  # espresso, cup, coffee mug
 
