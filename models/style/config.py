@@ -55,8 +55,8 @@ LAYER_PLANS: dict[str, LayerPlan] = {
     "efficientnet-lite0": LayerPlan(
         content=("b5.expand",),
         style=(("stem", 1.0), ("b1.expand", 1.0), ("b3.expand", 1.0), ("b5.expand", 1.0), ("b9.expand", 1.0)),
-        content_weight=1.0,
-        tv_weight=2.0,
+        content_weight=1.5,
+        tv_weight=0.4,
     ),
     "vgg19": LayerPlan(
         content=("relu4_2",),
@@ -159,7 +159,7 @@ def scale_plan(long_side: int, preset: Preset) -> list[tuple[int, int]]:
     n = len(sides)
     plan = []
     for i, s in enumerate(sides):
-        t = i / (n - 1) if n > 1 else 1.0
+        t = i / (n - 1) if n > 1 else 0.0  # a lone scale is also the coarsest: give it the full run
         plan.append(
             (s, max(2, int(round(preset.iters_coarse + t * (preset.iters_fine - preset.iters_coarse)))))
         )

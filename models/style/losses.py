@@ -82,28 +82,33 @@ def keep_luminance(result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
     return ycc_to_rgb(torch.cat([y, cc], 1)).clamp(0, 1)
 
 
-def match_colors(source: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
-    """Recolour ``source`` so its RGB mean and covariance match ``reference``'s (both (1, 3, H, W)).
+def color_stats(images: list[torch.Tensor], weights: list[float]) -> tuple[torch.Tensor, torch.Tensor]:
+    """RGB mean (3x1) and covariance (3x3) of the weighted mixture of the pixels of ``images``."""
+    mean = torch.zeros(3, 1, dtype=torch.float64)
+    moment = torch.zeros(3, 3, dtype=torch.float64)
+    for image, w in zip(images, weights, strict=True):
+        f = image.flatten(2)[0].double().cpu()
+        mean += w * f.mean(1, keepdim=True)
+        moment += w * (f @ f.T) / f.shape[1]
+    return mean, moment - mean @ mean.T
+
+
+def _sqrtm(c: torch.Tensor, inverse: bool = False) -> torch.Tensor:
+    vals, vecs = torch.linalg.eigh(c + 1e-5 * torch.eye(3, dtype=c.dtype))
+    vals = vals.clamp_min(1e-8).sqrt()
+    if inverse:
+        vals = 1.0 / vals
+    return vecs @ torch.diag(vals) @ vecs.T
+
+
+def match_colors(source: torch.Tensor, reference: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """Recolour ``source`` (1, 3, H, W) so its RGB mean and covariance are ``reference`` (see color_stats).
 
     Uses the symmetric (PCA-aligned) square roots of the covariances, which keeps hues from rotating.
     """
-
-    def mean_cov(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        f = x.flatten(2)[0].double()
-        mu = f.mean(1, keepdim=True)
-        c = (f - mu) @ (f - mu).T / f.shape[1] + 1e-5 * torch.eye(3, dtype=f.dtype)
-        return mu, c
-
-    def sqrtm(c: torch.Tensor, inverse: bool = False) -> torch.Tensor:
-        vals, vecs = torch.linalg.eigh(c)
-        vals = vals.clamp_min(1e-8).sqrt()
-        if inverse:
-            vals = 1.0 / vals
-        return vecs @ torch.diag(vals) @ vecs.T
-
-    mu_s, c_s = mean_cov(source)
-    mu_r, c_r = mean_cov(reference)
-    transform = sqrtm(c_r) @ sqrtm(c_s, inverse=True)
-    f = source.flatten(2)[0].double()
+    mu_s, c_s = color_stats([source], [1.0])
+    mu_r, c_r = reference
+    transform = _sqrtm(c_r) @ _sqrtm(c_s, inverse=True)
+    f = source.flatten(2)[0].double().cpu()
     out = transform @ (f - mu_s) + mu_r
-    return out.reshape(source.shape).to(source.dtype).clamp(0, 1)
+    return out.reshape(source.shape).to(source).clamp(0, 1)

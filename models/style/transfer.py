@@ -76,7 +76,7 @@ def stylize(
 def _to_tensor(pixels: np.ndarray, device: str) -> Any:
     import torch
 
-    return torch.from_numpy(np.ascontiguousarray(pixels)).to(device).permute(2, 0, 1)[None].float() / 255.0
+    return torch.from_numpy(np.array(pixels, copy=True)).to(device).permute(2, 0, 1)[None].float() / 255.0
 
 
 def _resized(x: Any, h: int, w: int) -> Any:
@@ -98,6 +98,7 @@ def _optimise(
 
     from models.backbones import load_backbone
     from models.style.losses import (
+        color_stats,
         content_loss,
         keep_luminance,
         layer_stats,
@@ -129,7 +130,14 @@ def _optimise(
     content_full = _to_tensor(rgb, device)
     styles_full = [_to_tensor(s, device) for s in style_rgbs]
     if config.preserve_colors:  # the painting recoloured to the photo, so style and colours don't fight
-        styles_full = [match_colors(s, content_full) for s in styles_full]
+        photo_colors = color_stats([content_full], [1.0])
+        styles_full = [match_colors(s, photo_colors) for s in styles_full]
+        start_full = content_full
+    else:
+        # Start from the photo recoloured to the paintings' palette: pixel-wise Adam moves global colour
+        # slowly, so this saves many steps and the optimiser spends them on texture.
+        recoloured = match_colors(content_full, color_stats(styles_full, weights))
+        start_full = content_full + config.strength * (recoloured - content_full)
 
     def finish(x: torch.Tensor) -> np.ndarray:
         x = _resized(x, out_h, out_w)
@@ -169,7 +177,7 @@ def _optimise(
             target = {k: c_stats[k].lerp(v, config.strength) for k, v in target.items()}
         if ema is None:
             noise = torch.randn(content.shape, generator=gen).to(device) * 0.02
-            x0 = (content + noise).clamp(0, 1)
+            x0 = (_resized(start_full, h, w) + noise).clamp(0, 1)
         else:
             x0 = _resized(ema, h, w)
         x = x0.clone().requires_grad_(True)
