@@ -1,0 +1,158 @@
+"""`atelier stylize`: paint a photo (or a folder of photos) after one or more paintings, headless.
+
+Imports neither Qt nor, until ``run`` needs it, torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from studio.commands._common import CliError, ProgressBar
+
+HELP = "stylize a photo (or every image in a folder) after one or more paintings"
+
+EPILOG = """\
+CONTENT may be a folder: every image in it is stylized into the folder OUT (created if needed) as
+NAME-stylized.png. Otherwise OUT is the output file (.png keeps the settings as provenance).
+Several styles are blended; --style-weights gives their shares, e.g. 2,1.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("content", help="the photo or sketch to stylize, or a folder of them")
+    parser.add_argument("styles", nargs="+", metavar="STYLE", help="painting(s) whose style to take")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT", help="output image (or folder)")
+    # values are checked in run() so every bad value gets the same one-line error and exit code 2
+    parser.add_argument("--size", default="512", metavar="PX", help="long side of the result, 16..2048 (512)")
+    parser.add_argument(
+        "--quality", default="balanced", metavar="Q", help="draft, balanced (default) or fine"
+    )
+    parser.add_argument("--strength", default="1.0", metavar="0..1", help="how much style (default 1)")
+    parser.add_argument("--balance", default="0.5", metavar="0..1",
+                        help="content/style balance: 0 keeps the layout, 1 favours the style (0.5)")  # fmt: skip
+    parser.add_argument("--style-weights", metavar="W,W", help="share of each style, e.g. 1,1")
+    parser.add_argument("--preserve-colors", "--preserve-colours", dest="preserve_colors", action="store_true",
+                        help="keep the photo's colours")  # fmt: skip
+    parser.add_argument("--style-scale", default="1.0", metavar="S", help="brush-stroke size, 0.25..4 (1)")
+    parser.add_argument("--backbone", default="efficientnet-lite0", metavar="NET",
+                        help="efficientnet-lite0 (default) or vgg19 (needs torchvision's weights file)")  # fmt: skip
+    parser.add_argument("--vgg19-weights", default="", metavar="FILE", help="torchvision's vgg19-*.pth")
+    parser.add_argument("--device", default="auto", metavar="DEV", help="auto (default), cpu or cuda")
+    parser.add_argument("--seed", default="0", metavar="N", help="random seed (default 0)")
+
+
+def _number(name: str, text: str, kind: type = float) -> Any:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise CliError(f"--{name} must be a {'whole ' if kind is int else ''}number, not {text!r}") from None
+    if kind is float and not math.isfinite(value):
+        raise CliError(f"--{name} must be a finite number, not {text!r}")
+    return value
+
+
+def _weights(text: str | None, n_styles: int) -> tuple[float, ...]:
+    if text is None:
+        return ()
+    parts = [p for p in text.replace(" ", "").split(",") if p]
+    weights = tuple(_number("style-weights", p) for p in parts)
+    if len(weights) != n_styles:
+        raise CliError(f"--style-weights has {len(weights)} values for {n_styles} style image(s)")
+    return weights
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from models.style import StyleConfig
+
+    config = StyleConfig(
+        size=_number("size", args.size, int),
+        quality=args.quality.lower(),
+        strength=_number("strength", args.strength),
+        balance=_number("balance", args.balance),
+        preserve_colors=args.preserve_colors,
+        style_scale=_number("style-scale", args.style_scale),
+        style_weights=_weights(args.style_weights, len(args.styles)),
+        backbone=args.backbone.lower(),
+        vgg19_weights=args.vgg19_weights,
+        device=args.device.lower(),
+        seed=_number("seed", args.seed, int),
+    )
+    try:
+        config.validate(len(args.styles))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    return config
+
+
+def _jobs(content: Path, output: Path) -> list[tuple[Path, Path]]:
+    from studio.io.images import SAVE_EXTENSIONS, is_image_path
+
+    if content.is_dir():
+        if output.exists() and not output.is_dir():
+            raise CliError(f"{output} is a file; with a folder of photos, OUT must be a folder")
+        photos = sorted(p for p in content.iterdir() if p.is_file() and is_image_path(p))
+        if not photos:
+            raise CliError(f"no images in the folder {content}")
+        return [(p, output / f"{p.stem}-stylized.png") for p in photos]
+    if not content.exists():
+        raise CliError(f"{content}: no such file or folder")
+    if output.suffix.lower() not in SAVE_EXTENSIONS:
+        raise CliError(f"cannot save as {output.name!r}; use one of {', '.join(sorted(SAVE_EXTENSIONS))}")
+    return [(content, output)]
+
+
+def run(args: argparse.Namespace) -> int:
+    from models.progress import drive
+    from models.style import stylize
+    from studio.io.images import ImageLoadError, ImageSaveError, load_image, save_image
+
+    config = _config(args)
+    content, output = Path(args.content), Path(args.output)
+    jobs = _jobs(content, output)
+    styles = []
+    for name in args.styles:
+        try:
+            styles.append(load_image(name, max_side=2048))
+        except ImageLoadError as exc:
+            raise CliError(str(exc)) from None
+    protect = [p for p, _ in jobs] + [s.path for s in styles]
+    originals = {p.resolve() for p in protect}
+    for _, dst in jobs:  # refuse before minutes of work, not after
+        if dst.resolve() in originals:
+            raise CliError(f"{dst} is one of the input images; originals are never overwritten")
+    if content.is_dir():
+        output.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for index, (src, dst) in enumerate(jobs, 1):
+        try:
+            photo = load_image(src, max_side=config.size)
+        except ImageLoadError as exc:
+            if len(jobs) == 1:
+                raise CliError(str(exc)) from None
+            print(f"atelier stylize: skipped: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        label = f"[{index}/{len(jobs)}] {src.name} " if len(jobs) > 1 else f"{src.name} "
+        bar = ProgressBar(label)
+        try:
+            result = drive(stylize(photo.pixels, [s.pixels for s in styles], config), bar)
+        except ValueError as exc:  # bad settings for this machine (no CUDA, bad VGG19 file, ...)
+            raise CliError(str(exc)) from None
+        finally:
+            bar.close()
+        provenance = {**result.provenance, "content": src.name, "styles": [s.path.name for s in styles]}
+        try:
+            save_image(dst, result.image, provenance=provenance, protect=protect)
+        except ImageSaveError as exc:
+            raise CliError(str(exc)) from None
+        print(f"{dst} ({result.image.shape[1]}×{result.image.shape[0]}, {result.seconds:.1f} s)")
+    if failures:
+        print(f"atelier stylize: {failures} of {len(jobs)} images could not be read", file=sys.stderr)
+        return 2
+    return 0
