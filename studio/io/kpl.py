@@ -81,7 +81,7 @@ def _float(el: ET.Element, key: str) -> float:
         raise PaletteFileError(f"<{el.tag}> has no valid '{key}' value") from None
     if not math.isfinite(v):
         raise PaletteFileError(f"<{el.tag}> has a non-finite '{key}' value")
-    return v
+    return min(1e6, max(-1e6, v))  # absurd values clip to the gamut edge instead of overflowing
 
 
 def _entry_rgb(entry: ET.Element, version: str) -> tuple[int, int, int] | None:
