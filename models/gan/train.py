@@ -34,7 +34,7 @@ from models.progress import EtaClock, Progress
 PREVIEW_SEEDS = tuple(range(16))
 
 
-class GanTrainError(Exception):
+class GanTrainError(ValueError):
     """Training cannot start or go on (too few images, a bad resume file, divergence); one-line message."""
 
 

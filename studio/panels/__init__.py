@@ -6,4 +6,5 @@ The main window imports each module when it builds the window; a panel module mu
 
 PANELS: list[tuple[str, str, str]] = [
     ("Composition", "studio.panels.composition_panel", "CompositionPanel"),
+    ("GAN", "studio.panels.gan_panel", "GanPanel"),
 ]

@@ -1,0 +1,202 @@
+"""The GAN panel: grid with seeds, variations, truncation, A/B interpolation and export, per-sample actions,
+model chooser, and training on a folder with Stop (keeps a checkpoint) and Resume."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from models.gan import Checkpoint, GanArch, save_checkpoint
+from models.gan.networks import Discriminator, Generator
+
+pytestmark = pytest.mark.gui
+
+TINY = GanArch(resolution=32, z_dim=16, ngf=8, ndf=8)
+
+
+@pytest.fixture
+def ctx(qtbot):
+    from studio.canvas.view import CanvasView
+    from studio.context import AppContext
+
+    canvas = CanvasView()
+    qtbot.addWidget(canvas)
+    context = AppContext(canvas)
+    yield context
+    running = [job.name for job in context.runner.jobs if job.is_running]
+    context.runner.shutdown(10000)
+    assert not running, f"test left jobs running: {running}"
+
+
+@pytest.fixture
+def tiny_model(ctx):
+    torch.manual_seed(0)
+    g = Generator(TINY)
+    with torch.no_grad():  # spread the BN statistics so that seeds give different pictures
+        for _ in range(3):
+            g(torch.randn(8, TINY.z_dim))
+    path = ctx.data_dir() / "gan" / "tiny.safetensors"
+    save_checkpoint(
+        path, Checkpoint(TINY, g.state_dict(), g.state_dict(), Discriminator(TINY).state_dict(), {"steps": 3})
+    )
+    return path
+
+
+@pytest.fixture
+def panel(qtbot, ctx, tiny_model):
+    from studio.panels.gan_panel import GanPanel
+
+    p = GanPanel(ctx)
+    qtbot.addWidget(p)
+    p.model_combo.setCurrentIndex(p.model_combo.findData(str(tiny_model)))
+    p.refresh(seeds=list(range(16)))
+    qtbot.waitUntil(lambda: len(p.grid.samples) == 16, timeout=20000)
+    return p
+
+
+def _wait_idle(qtbot, ctx):
+    qtbot.waitUntil(lambda: not any(j.is_running for j in ctx.runner.jobs), timeout=30000)
+
+
+def test_registered_and_lists_models(panel, tiny_model):
+    from models.gan.paths import BUNDLED_MODEL
+    from studio.panels import PANELS
+
+    assert ("GAN", "studio.panels.gan_panel", "GanPanel") in PANELS
+    paths = [panel.model_combo.itemData(i) for i in range(panel.model_combo.count())]
+    assert str(tiny_model) in paths
+    assert (str(BUNDLED_MODEL) in paths) == BUNDLED_MODEL.is_file()
+    assert "32 px, 3 steps" in panel.model_combo.currentText()
+
+
+def test_grid_shows_seeds_and_truncation_rerenders(qtbot, ctx, panel):
+    assert [t.caption for t in panel.grid.tiles[:3]] == ["seed 0", "seed 1", "seed 2"]
+    before = panel.grid.samples[1].pixels.copy()
+    panel.truncation_slider.setValue(20)
+    qtbot.waitUntil(lambda: panel.grid.samples[1].truncation == pytest.approx(0.2), timeout=20000)
+    assert panel.grid.samples[1].recipe == {"seed": 1}
+    assert not np.array_equal(before, panel.grid.samples[1].pixels)
+    assert ctx.preferences.sections["gan"]["truncation"] == pytest.approx(0.2)
+    _wait_idle(qtbot, ctx)
+
+
+def test_click_then_variations_and_back(qtbot, ctx, panel):
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(panel.grid.tiles[5], Qt.MouseButton.LeftButton)
+    assert (
+        panel.grid.selection == [5] and panel.vary_button.isEnabled() and not panel.cross_button.isEnabled()
+    )
+    panel.vary_button.click()
+    qtbot.waitUntil(lambda: "variation" in panel.grid.samples[1].recipe, timeout=20000)
+    assert panel.grid.samples[0].recipe == {"seed": 5}
+    assert panel.grid.samples[3].recipe["of"] == {"seed": 5}
+    first = panel.grid.samples[3].latent.copy()
+    panel.strength_slider.setValue(120)  # live: same variation seeds, further away
+    qtbot.waitUntil(lambda: panel.grid.samples[3].recipe["strength"] == pytest.approx(1.2), timeout=20000)
+    parent = panel.grid.samples[0].latent
+    assert np.linalg.norm(panel.grid.samples[3].latent - parent) > np.linalg.norm(first - parent)
+    panel.back_button.click()
+    qtbot.waitUntil(lambda: panel.grid.samples[0].recipe == {"seed": 0}, timeout=20000)
+    _wait_idle(qtbot, ctx)
+
+
+def test_pick_two_interpolate_cross_and_export(qtbot, ctx, panel, tmp_path):
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(panel.grid.tiles[2], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.grid.tiles[7], Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier)
+    assert panel.grid.selection == [2, 7] and panel.cross_button.isEnabled()
+    assert "A: seed 2" in panel.selection_label.text() and "B: seed 7" in panel.selection_label.text()
+    panel.strip.frames_spin.setValue(6)
+    panel.strip.interpolate_button.click()
+    qtbot.waitUntil(lambda: panel.strip.frames is not None, timeout=20000)
+    assert panel.strip.frames.shape == (6, 32, 32, 3)
+    assert np.array_equal(panel.strip.frames[0], panel.grid.samples[2].pixels)
+    gif = tmp_path / "anim.gif"
+    panel.ask_save_path = lambda *a: str(gif)
+    panel.strip.gif_button.click()
+    qtbot.waitUntil(gif.exists, timeout=20000)
+    folder = tmp_path / "frames"
+    panel.ask_folder = lambda *a: str(folder)
+    panel.strip.png_button.click()
+    qtbot.waitUntil(lambda: len(list(folder.glob("*.png"))) == 6, timeout=20000)
+    panel.cross_button.click()
+    qtbot.waitUntil(lambda: "cross" in panel.grid.samples[-1].recipe, timeout=20000)
+    assert panel.grid.samples[0].recipe == {"seed": 2} and panel.grid.samples[1].recipe == {"seed": 7}
+    _wait_idle(qtbot, ctx)
+
+
+def test_send_style_palette_and_save(qtbot, ctx, panel, tmp_path):
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(panel.grid.tiles[3], Qt.MouseButton.LeftButton)
+    panel.send_size_combo.setCurrentIndex(panel.send_size_combo.findData(256))
+    panel.send_button.click()
+    qtbot.waitUntil(lambda: ctx.document() is not None, timeout=20000)
+    assert ctx.document().image.shape == (256, 256, 3)
+    with qtbot.waitSignal(ctx.style_added, timeout=20000) as styled:
+        panel.style_button.click()
+    style_path = styled.args[0]
+    assert style_path.endswith(".png") and "styles" in style_path
+    with qtbot.waitSignal(ctx.palette_requested, timeout=5000) as pal:
+        panel.palette_button.click()
+    assert np.array_equal(pal.args[0], panel.grid.samples[3].pixels)
+    target = tmp_path / "keep.png"
+    panel.ask_save_path = lambda *a: str(target)
+    panel.save_button.click()
+    qtbot.waitUntil(lambda: target.with_suffix(".json").exists(), timeout=20000)
+    meta = json.loads(target.with_suffix(".json").read_text())
+    assert meta["seed"] == 3 and meta["model"]["name"] == "tiny" and "truncation" in meta
+    _wait_idle(qtbot, ctx)
+
+
+def test_train_stop_keeps_checkpoint_then_resume(qtbot, ctx, panel, tmp_path, monkeypatch):
+    import models.gan
+
+    # The panel trains the app's 64 px architecture; a narrow one keeps this test quick.
+    monkeypatch.setattr(
+        models.gan, "default_arch", lambda res: GanArch(resolution=res, z_dim=16, ngf=4, ndf=4)
+    )
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(5):
+        Image.fromarray(rng.integers(0, 256, (48, 48, 3), dtype=np.uint8)).save(folder / f"p{i}.png")
+    (folder / "broken.jpg").write_bytes(b"not a jpeg")
+    box = panel.train_box
+    panel.trainer.ask_folder = lambda: str(folder)
+    box.browse_button.click()
+    assert box.folder_edit.text() == str(folder)
+    box.steps_spin.setValue(100000)
+    box.train_button.click()
+    assert box.stop_button.isEnabled() and not box.train_button.isEnabled()
+    qtbot.waitUntil(lambda: len(box.plot.points) >= 2, timeout=30000)
+    box.stop_button.click()
+    qtbot.waitUntil(lambda: box.train_button.isEnabled(), timeout=30000)
+    out = ctx.data_dir() / "gan" / "mine-64px.safetensors"
+    info = json.loads(out.with_suffix(".json").read_text())
+    assert info["steps"] >= 2 and info["data"]["skipped"] == 1
+    assert panel.model_path() == out and box.resume_button.isEnabled()
+    assert "Stopped" in box.status_label.text()
+    box.steps_spin.setValue(2)
+    box.resume_button.click()
+    qtbot.waitUntil(lambda: box.train_button.isEnabled() and "Done" in box.status_label.text(), timeout=30000)
+    assert json.loads(out.with_suffix(".json").read_text())["steps"] == info["steps"] + 2
+    _wait_idle(qtbot, ctx)
+
+
+def test_too_few_images_is_reported(qtbot, ctx, panel, tmp_path):
+    folder = tmp_path / "few"
+    folder.mkdir()
+    Image.fromarray(np.zeros((40, 40, 3), np.uint8)).save(folder / "only.png")
+    panel.train_box.folder_edit.setText(str(folder))
+    with qtbot.waitSignal(ctx.reporter.reported, timeout=30000) as reported:
+        panel.train_box.train_button.click()
+    assert "found 1 usable image" in reported.args[1]
+    qtbot.waitUntil(lambda: panel.train_box.train_button.isEnabled(), timeout=10000)
+    assert "failed" in panel.train_box.status_label.text()
