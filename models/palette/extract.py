@@ -1,9 +1,10 @@
 """Palette extraction: the colours of an image, each with its share.
 
-Clustering runs on a bounded sample (see ``sampling``). Centroids start from weighted KMeans in CIELAB and
-are then refined for the measure painters see, CIEDE2000: a few Lloyd-like rounds that assign by ΔE00 and
-move each centroid by a Weiszfeld (geometric-median) step, because the quality we report is the *mean*
-ΔE00 from each pixel to its palette colour, which medians minimise and means do not.
+Clustering runs on a bounded sample (see ``sampling``). Centroids start from weighted KMeans in a
+chroma-compressed CIELAB (:func:`warp`, where Euclidean distance tracks ΔE00) and are then refined for the
+measure painters see, CIEDE2000: a few Lloyd-like rounds that assign by ΔE00 and move each centroid by a
+Weiszfeld (geometric-median) step, because the quality we report is the *mean* ΔE00 from each pixel to
+its palette colour, which medians minimise and means do not; then a few swap moves.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.palette.color import lab_to_lch, lab_to_rgb, rgb_to_hex, rgb_to_lab, to_uint8
+from models.palette.color import lab_to_lch, lab_to_rgb, lch_to_lab, rgb_to_hex, rgb_to_lab, to_uint8
 from models.palette.delta_e import nearest
 from models.palette.sampling import (
     PaletteError,
@@ -42,7 +43,7 @@ class PaletteConfig:
     region: tuple[int, int, int, int] | None = None
     sort: str = "share"
     max_samples: int = 40_000
-    refine_iterations: int = 10
+    refine_iterations: int = 6
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -104,7 +105,7 @@ def sort_colors(colors: list[PaletteColor] | tuple[PaletteColor, ...], key: str)
 
 
 def kmeans_lab(lab: np.ndarray, weight: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
-    """Weighted KMeans in CIELAB (scikit-learn), deterministic for a given seed; k ≤ len(lab)."""
+    """Weighted KMeans (scikit-learn) on 3-D colour points, deterministic for a given seed; k ≤ len(lab)."""
     from sklearn.cluster import KMeans
 
     with warnings.catch_warnings():
@@ -115,20 +116,38 @@ def kmeans_lab(lab: np.ndarray, weight: np.ndarray, k: int, seed: int = 0) -> np
     return np.asarray(km.cluster_centers_, dtype=np.float64)
 
 
-def refine_step(lab: np.ndarray, weight: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, float]:
-    """One ΔE00 assignment + Weiszfeld update. Returns new centres and the weighted mean ΔE00 *before*
-    the move (the objective of ``centers``)."""
+def warp(lab: np.ndarray) -> np.ndarray:
+    """CIELAB with chroma compressed as ΔE00's S_C = 1 + 0.045·C compresses it (C' = ln(1+0.045C)/0.045),
+    so Euclidean distances here track ΔE00 far better than in plain CIELAB. Clustering and centroid
+    updates happen in this space; distances are always true ΔE00."""
+    lch = lab_to_lch(lab)
+    lch[..., 1] = np.log1p(0.045 * lch[..., 1]) / 0.045
+    return lch_to_lab(lch)
+
+
+def unwarp(w: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`warp`."""
+    lch = lab_to_lch(w)
+    lch[..., 1] = np.expm1(0.045 * lch[..., 1]) / 0.045
+    return lch_to_lab(lch)
+
+
+def refine_step(
+    lab: np.ndarray, warped: np.ndarray, weight: np.ndarray, centers: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """One ΔE00 assignment + Weiszfeld update (in the warped space). Returns new centres (CIELAB) and the
+    weighted mean ΔE00 *before* the move (the objective of ``centers``)."""
     idx, dist = nearest(lab, centers, shortlist=4)
     objective = float(np.sum(dist * weight) / np.sum(weight))
     # Weiszfeld: weights w/d pull each centre towards the geometric median of its members
     w = weight / np.maximum(dist, 0.3)
     k = len(centers)
-    num = np.stack([np.bincount(idx, weights=w * lab[:, c], minlength=k) for c in range(3)], -1)
+    num = np.stack([np.bincount(idx, weights=w * warped[:, c], minlength=k) for c in range(3)], -1)
     den = np.bincount(idx, weights=w, minlength=k)
-    new = centers.copy()
+    new = warp(centers)
     has = den > 0
     new[has] = num[has] / den[has, None]
-    return new, objective
+    return unwarp(new), objective
 
 
 def objective(lab: np.ndarray, weight: np.ndarray, centers: np.ndarray) -> float:
@@ -176,12 +195,17 @@ def shares_of(sample: Sample, palette_rgb: np.ndarray) -> tuple[np.ndarray, floa
 
 
 def _polish(
-    lab: np.ndarray, weight: np.ndarray, centers: np.ndarray, iterations: int
+    lab: np.ndarray,
+    weight: np.ndarray,
+    centers: np.ndarray,
+    iterations: int,
+    warped: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """Weiszfeld rounds from ``centers``; returns the best centres seen and their objective."""
+    warped = warp(lab) if warped is None else warped
     best, best_obj = centers, float("inf")
     for _ in range(iterations):
-        new, obj = refine_step(lab, weight, centers)
+        new, obj = refine_step(lab, warped, weight, centers)
         if obj < best_obj - 1e-9:
             best, best_obj = centers, obj
         elif obj > best_obj * 1.001:
@@ -200,11 +224,12 @@ def fit_centers(
     jumps to the worst-served colour and the palette is refined again, kept only if the mean ΔE00 drops
     (k-medians gets stuck with two centres in one dense region; swaps free one). Yields per stage."""
     lab, w = sample.bin_lab, sample.bin_weight
+    warped = warp(lab)
     k_eff = min(k, len(lab))
     total = swaps + 2
-    centers = kmeans_lab(lab, w, k_eff, seed)
+    centers = unwarp(kmeans_lab(warped, w, k_eff, seed))
     yield Progress(1, total, f"clustering {k} colours")
-    best, best_obj = _polish(lab, w, centers, iterations)
+    best, best_obj = _polish(lab, w, centers, iterations, warped)
     yield Progress(2, total, f"refining {k} colours")
     for s in range(swaps):
         if k_eff < 2:
@@ -213,7 +238,7 @@ def fit_centers(
         served = np.bincount(idx, weights=w, minlength=k_eff)
         trial = best.copy()
         trial[int(np.argmin(served))] = lab[int(np.argmax(dist * w))]
-        trial, obj = _polish(lab, w, trial, iterations)
+        trial, obj = _polish(lab, w, trial, iterations, warped)
         yield Progress(3 + s, total, f"refining {k} colours")
         if obj >= best_obj:
             break
