@@ -207,7 +207,7 @@ def _train(args: argparse.Namespace) -> int:
         raise CliError(f"{folder}: not a folder")
 
     from models.gan import CheckpointError, GanTrainError, TrainConfig, default_arch, load_checkpoint, train
-    from models.gan.train import TrainProgress
+    from models.gan.training import TrainProgress
     from models.progress import drive
 
     if args.resume:

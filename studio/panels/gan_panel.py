@@ -149,6 +149,8 @@ class GanPanel(SampleActions, QWidget):
         self.strip.interpolate_requested.connect(self.interpolate)
         self.strip.export_requested.connect(self.export_frames)
         self.reload_models(select=self.settings.get("model"))
+        # Nothing is sampled until asked: the window must start without importing torch.
+        self.page_label.setText("Refresh draws 16 samples")
         self._update_labels()
         self._on_grid_selection_changed()
 
@@ -187,19 +189,15 @@ class GanPanel(SampleActions, QWidget):
     def strength(self) -> float:
         return self.strength_slider.value() / 100.0
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self.page is None and self.render_job is None and self.model_path() is not None:
-            self.refresh(
-                seeds=list(range(int(self.settings.get("seed", 0)), int(self.settings.get("seed", 0)) + 16))
-            )
-
     def refresh(self, seeds: list[int] | None = None) -> None:
         """Sixteen samples from new seeds (or the given ones)."""
         path = self.model_path()
         if path is None:
             self.page_label.setText("No model: train one on the Train tab.")
             return
+        if seeds is None and self.page is None:  # the first Refresh shows the seeds seen last time
+            first = int(self.settings.get("seed", 0))
+            seeds = list(range(first, first + 16))
         if seeds is None:
             base = random.randrange(0, 1_000_000)
             seeds = list(range(base, base + 16))

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from models.gan import GanArch, GanModel, GanTrainError, TrainConfig, load_checkpoint, train
-from models.gan.train import TrainProgress
+from models.gan.training import TrainProgress
 from models.progress import drive
 
 TINY = GanArch(resolution=32, z_dim=16, ngf=8, ndf=8)
