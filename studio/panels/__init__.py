@@ -7,5 +7,6 @@ The main window imports each module when it builds the window; a panel module mu
 PANELS: list[tuple[str, str, str]] = [
     ("Stylize", "studio.panels.stylize_panel", "StylizePanel"),
     ("Composition", "studio.panels.composition_panel", "CompositionPanel"),
+    ("Palette", "studio.panels.palette_panel", "PalettePanel"),
     ("GAN", "studio.panels.gan_panel", "GanPanel"),
 ]

@@ -1,0 +1,1 @@
+"""Widgets and undo commands of the Palette panel."""

@@ -1,0 +1,92 @@
+"""Export, import and saved palettes for the Palette panel (a mixin: it uses the panel's ctx, state,
+saved shelf and widgets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from studio.io.palette_files import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    PaletteFileError,
+    export_palette,
+    import_palette,
+)
+from studio.panels.palette.commands import SetSwatchesCommand
+
+
+class PaletteFilesMixin:
+    ctx: Any
+    state: Any
+    saved: Any
+    saved_combo: Any
+
+    # -- files ------------------------------------------------------------------------------------
+    def export_to(self, path: str | Path) -> Path | None:
+        try:
+            out = export_palette(path, self.state.to_document())
+        except PaletteFileError as exc:
+            self.ctx.reporter.report("Export palette", str(exc))
+            return None
+        self.ctx.status(f"Exported palette to {out}")
+        return out
+
+    def import_from(self, path: str | Path) -> bool:
+        try:
+            doc = import_palette(path)
+        except PaletteFileError as exc:
+            self.ctx.reporter.report("Import palette", str(exc))
+            return False
+        self.ctx.undo_stack.push(
+            SetSwatchesCommand(self.state, doc.swatches, f"Import {Path(path).name}", doc.name)
+        )
+        return True
+
+    def save_as(self, name: str) -> Path:
+        self.state.name = name
+        path = self.saved.save(self.state.to_document())
+        self._refresh_saved(select=name)
+        self.ctx.status(f"Saved palette “{name}”")
+        return path
+
+    def load_saved(self, name: str) -> None:
+        try:
+            doc = self.saved.load(name)
+        except PaletteFileError as exc:
+            self.ctx.reporter.report("Saved palettes", str(exc))
+            return
+        self.ctx.undo_stack.push(
+            SetSwatchesCommand(self.state, doc.swatches, f"Load palette “{name}”", doc.name)
+        )
+
+    def _refresh_saved(self, select: str | None = None) -> None:
+        self.saved_combo.clear()
+        names = self.saved.names()
+        self.saved_combo.addItems(names or ["(no saved palettes)"])
+        self.saved_combo.setEnabled(bool(names))
+        if select in names:
+            self.saved_combo.setCurrentText(select)
+
+    def _on_saved_activated(self, index: int) -> None:
+        if self.saved_combo.isEnabled():
+            self.load_saved(self.saved_combo.itemText(index))
+
+    def _on_export_clicked(self) -> None:
+        filters = ";;".join(f"{label} (*{ext})" for ext, label in EXPORT_FORMATS.items())
+        path, _ = QFileDialog.getSaveFileName(self, "Export palette", f"{self.state.name}.gpl", filters)
+        if path:
+            self.export_to(path)
+
+    def _on_import_clicked(self) -> None:
+        pattern = " ".join(f"*{ext}" for ext in IMPORT_FORMATS)
+        path, _ = QFileDialog.getOpenFileName(self, "Import palette", "", f"Palettes ({pattern})")
+        if path:
+            self.import_from(path)
+
+    def _on_save_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save palette", "Name:", text=self.state.name)
+        if ok and name.strip():
+            self.save_as(name.strip())

@@ -1,0 +1,379 @@
+"""The Palette panel: colours of the document (or a rectangle) with share bars, live colour count, mood and
+sort, a colour wheel with the chosen harmony, swatch details, eyedropper, export/import, saved palettes,
+recolour preview. Edits go through ``ctx.undo_stack`` (commands call ``studio.state.palette``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.palette import HARMONIES, MOODS, SORTS, PaletteConfig, extract_palette, harmony, sort_colors
+from models.palette.color import rgb_to_hsv, rgb_to_lab
+from models.palette.extract import PaletteColor
+from models.palette.harmony import closest_harmony
+from models.palette.recolor import posterize_gen
+from studio.io.palette_files import (
+    Swatch,
+)
+from studio.panels.palette.commands import AddSwatchCommand, RemoveSwatchCommand, SetSwatchesCommand
+from studio.panels.palette.files import PaletteFilesMixin
+from studio.panels.palette.swatches import SwatchList
+from studio.panels.palette.wheel import ColorWheel
+from studio.state.palette import PaletteState, SavedPalettes
+
+SECTION = "palette"
+DEFAULTS = {
+    "colors": 8,
+    "auto": False,
+    "mood": "",
+    "sort": "share",
+    "harmony": "complementary",
+    "wheel": "ryb",
+}
+
+
+def describe(rgb: tuple[int, int, int]) -> str:
+    """One line with a colour in hex, RGB, HSV and CIELAB."""
+    h, s, v = rgb_to_hsv(np.array(rgb, dtype=np.float64))
+    L, a, b = rgb_to_lab(np.array(rgb, dtype=np.uint8))
+    hexcode = "#{:02x}{:02x}{:02x}".format(*rgb)
+    return (f"{hexcode}   RGB {rgb[0]}, {rgb[1]}, {rgb[2]}   HSV {h:.0f}°, {100 * s:.0f}%, {100 * v:.0f}%   "
+            f"Lab {L:.1f}, {a:.1f}, {b:.1f}")  # fmt: skip
+
+
+class PalettePanel(PaletteFilesMixin, QWidget):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = ctx.preferences.sections.setdefault(SECTION, {})
+        for key, value in DEFAULTS.items():
+            self.settings.setdefault(key, value)
+        self.state = PaletteState()
+        self.saved = SavedPalettes(Path(ctx.data_dir()) / "palettes")
+        self.region: tuple[int, int, int, int] | None = None
+        self._source: np.ndarray | None = None  # pixels sent by ctx.request_palette, else the document
+        self._job: Any = None
+        self._recolor_job: Any = None
+        self._build()
+        self.state.add_listener(self._on_state_changed)
+        ctx.document_opened.connect(self._on_document_opened)
+        ctx.palette_requested.connect(self._on_palette_requested)
+        ctx.canvas.region_selected.connect(self._on_canvas_region_selected)
+        ctx.canvas.pixel_picked.connect(self._on_canvas_pixel_picked)
+        ctx.canvas.tool_changed.connect(self._on_canvas_tool_changed)
+        self._refresh_saved()
+        self._on_state_changed()
+
+    # -- layout -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        source = QHBoxLayout()
+        self.extract_button = QPushButton("Extract")
+        self.extract_button.setToolTip("Take the colours of the whole image")
+        self.region_button = QPushButton("Region")
+        self.region_button.setCheckable(True)
+        self.region_button.setToolTip("Drag a rectangle on the canvas to take its colours")
+        self.pick_button = QPushButton("Eyedropper")
+        self.pick_button.setCheckable(True)
+        self.pick_button.setToolTip("Click the canvas to add that pixel's colour")
+        for w in (self.extract_button, self.region_button, self.pick_button):
+            source.addWidget(w)
+        layout.addLayout(source)
+
+        grid = QGridLayout()
+        self.count_slider = QSlider(Qt.Orientation.Horizontal)
+        self.count_slider.setRange(2, 16)
+        self.count_slider.setValue(int(self.settings["colors"]))
+        self.count_label = QLabel()
+        self.auto_box = QCheckBox("Auto")
+        self.auto_box.setChecked(bool(self.settings["auto"]))
+        self.mood_combo = QComboBox()
+        self.mood_combo.addItems(["any mood", *MOODS])
+        self.mood_combo.setCurrentText(self.settings["mood"] or "any mood")
+        self.sort_combo = QComboBox()
+        self.sort_combo.addItems(list(SORTS))
+        self.sort_combo.setCurrentText(self.settings["sort"])
+        grid.addWidget(QLabel("Colours"), 0, 0)
+        grid.addWidget(self.count_slider, 0, 1)
+        grid.addWidget(self.count_label, 0, 2)
+        grid.addWidget(self.auto_box, 0, 3)
+        grid.addWidget(QLabel("Mood"), 1, 0)
+        grid.addWidget(self.mood_combo, 1, 1)
+        grid.addWidget(QLabel("Sort"), 1, 2)
+        grid.addWidget(self.sort_combo, 1, 3)
+        layout.addLayout(grid)
+
+        self.swatch_list = SwatchList()
+        layout.addWidget(self.swatch_list)
+        self.info_label = QLabel("Open an image, then Extract.")
+        self.info_label.setWordWrap(True)
+        self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.info_label)
+        edit_row = QHBoxLayout()
+        self.remove_button = QPushButton("Remove colour")
+        self.recolor_box = QCheckBox("Recolour preview")
+        self.recolor_box.setToolTip("Show the image painted with only these colours")
+        edit_row.addWidget(self.remove_button)
+        edit_row.addWidget(self.recolor_box)
+        layout.addLayout(edit_row)
+
+        harmony_box = QGroupBox("Harmony")
+        h_layout = QVBoxLayout(harmony_box)
+        h_row = QHBoxLayout()
+        self.harmony_combo = QComboBox()
+        self.harmony_combo.addItems(list(HARMONIES))
+        self.harmony_combo.setCurrentText(self.settings["harmony"])
+        self.wheel_combo = QComboBox()
+        self.wheel_combo.addItems(["ryb", "oklch"])
+        self.wheel_combo.setItemText(0, "ryb")
+        self.wheel_combo.setCurrentText(self.settings["wheel"])
+        h_row.addWidget(self.harmony_combo, 1)
+        h_row.addWidget(self.wheel_combo)
+        h_layout.addLayout(h_row)
+        self.closest_label = QLabel()
+        h_layout.addWidget(self.closest_label)
+        self.wheel = ColorWheel()
+        self.wheel.set_wheel(self.settings["wheel"])
+        h_layout.addWidget(self.wheel, 1)
+        layout.addWidget(harmony_box, 1)
+
+        files = QHBoxLayout()
+        self.import_button = QPushButton("Import…")
+        self.export_button = QPushButton("Export…")
+        self.save_button = QPushButton("Save…")
+        self.saved_combo = QComboBox()
+        self.saved_combo.setToolTip("Saved palettes: pick one to load it")
+        for w in (self.import_button, self.export_button, self.save_button):
+            files.addWidget(w)
+        layout.addLayout(files)
+        layout.addWidget(self.saved_combo)
+
+        self.extract_button.clicked.connect(self._on_extract_clicked)
+        self.region_button.toggled.connect(self._on_region_toggled)
+        self.pick_button.toggled.connect(self._on_pick_toggled)
+        self.count_slider.valueChanged.connect(self._on_count_changed)
+        self.auto_box.toggled.connect(self._on_auto_toggled)
+        self.mood_combo.currentTextChanged.connect(self._on_option_changed)
+        self.sort_combo.currentTextChanged.connect(self._on_sort_changed)
+        self.swatch_list.swatch_clicked.connect(self._on_swatch_clicked)
+        self.remove_button.clicked.connect(self._on_remove_clicked)
+        self.recolor_box.toggled.connect(self._on_recolor_toggled)
+        self.harmony_combo.currentTextChanged.connect(self._on_harmony_changed)
+        self.wheel_combo.currentTextChanged.connect(self._on_harmony_changed)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.saved_combo.activated.connect(self._on_saved_activated)
+        self._update_count_label()
+
+    # -- extraction -------------------------------------------------------------------------------
+    def config(self) -> PaletteConfig:
+        mood = self.mood_combo.currentText()
+        return PaletteConfig(
+            colors=None if self.auto_box.isChecked() else self.count_slider.value(),
+            mood=None if mood == "any mood" else mood,
+            region=self.region,
+            sort=self.sort_combo.currentText(),
+        )
+
+    def _pixels(self) -> np.ndarray | None:
+        if self._source is not None:
+            return self._source
+        doc = self.ctx.document()
+        return None if doc is None else doc.flatten()
+
+    def extract(self) -> Any:
+        """Recompute the palette in the job runner; a newer request cancels a stale one (key "palette")."""
+        pixels = self._pixels()
+        if pixels is None:
+            self.info_label.setText("Open an image first.")
+            return None
+        config = self.config()
+        job = self.ctx.runner.submit("Palette", lambda: extract_palette(pixels, config), key="palette")
+        job.succeeded.connect(self._on_job_succeeded)
+        self._job = job
+        return job
+
+    def _on_job_succeeded(self, result: Any) -> None:
+        swatches = [Swatch(c.rgb, "", c.share) for c in result.colors]
+        where = "region" if self.region else "image"
+        self.ctx.undo_stack.push(SetSwatchesCommand(self.state, swatches, f"Extract {len(swatches)} colours"))
+        self.ctx.status(
+            f"Palette: {len(swatches)} colours from the {where}, mean ΔE00 {result.mean_delta_e:.1f}"
+        )
+
+    # -- state → widgets --------------------------------------------------------------------------
+    def _on_state_changed(self) -> None:
+        swatches = self.state.swatches
+        self.swatch_list.set_swatches(swatches)
+        self.wheel.set_colors([s.rgb for s in swatches])
+        colors = [PaletteColor.from_rgb(s.rgb, s.share if s.share is not None else 1.0) for s in swatches]
+        wheel = self.wheel_combo.currentText()
+        self.closest_label.setText(f"Closest harmony: {closest_harmony(colors, wheel)}" if colors else "")
+        self.remove_button.setEnabled(self.swatch_list.selected >= 0)
+        self.export_button.setEnabled(bool(swatches))
+        self.save_button.setEnabled(bool(swatches))
+        self._update_harmony()
+        if self.recolor_box.isChecked():
+            self._start_recolor()
+
+    def _base_color(self) -> tuple[int, int, int] | None:
+        swatches = self.state.swatches
+        if not swatches:
+            return None
+        i = self.swatch_list.selected
+        return swatches[i].rgb if 0 <= i < len(swatches) else swatches[0].rgb
+
+    def _update_harmony(self) -> None:
+        base = self._base_color()
+        wheel = self.wheel_combo.currentText()
+        self.wheel.set_wheel(wheel)
+        self.wheel.set_harmony([] if base is None else harmony(base, self.harmony_combo.currentText(), wheel))
+
+    def _update_count_label(self) -> None:
+        self.count_label.setText("auto" if self.auto_box.isChecked() else str(self.count_slider.value()))
+        self.count_slider.setEnabled(not self.auto_box.isChecked())
+
+    # -- option slots -----------------------------------------------------------------------------
+    def _remember(self, **values: Any) -> None:
+        self.settings.update(values)
+        self.ctx.save_preferences()
+
+    def _on_extract_clicked(self) -> None:
+        self.region = None
+        self.extract()
+
+    def _on_count_changed(self, value: int) -> None:
+        self._update_count_label()
+        self._remember(colors=value)
+        if self._pixels() is not None:
+            self.extract()
+
+    def _on_auto_toggled(self, checked: bool) -> None:
+        self._update_count_label()
+        self._remember(auto=checked)
+        if self._pixels() is not None:
+            self.extract()
+
+    def _on_option_changed(self, _text: str) -> None:
+        mood = self.mood_combo.currentText()
+        self._remember(mood="" if mood == "any mood" else mood)
+        if self._pixels() is not None:
+            self.extract()
+
+    def _on_sort_changed(self, key: str) -> None:
+        self._remember(sort=key)
+        colors = [PaletteColor.from_rgb(s.rgb, s.share or 0.0) for s in self.state.swatches]
+        by_rgb = {s.rgb: s for s in self.state.swatches}
+        ordered = [by_rgb[c.rgb] for c in sort_colors(colors, key)]
+        if ordered != list(self.state.swatches):
+            self.ctx.undo_stack.push(SetSwatchesCommand(self.state, ordered, f"Sort by {key}"))
+
+    def _on_harmony_changed(self, _text: str) -> None:
+        self._remember(harmony=self.harmony_combo.currentText(), wheel=self.wheel_combo.currentText())
+        self._on_state_changed()
+
+    def _on_swatch_clicked(self, index: int) -> None:
+        rgb = self.state.swatches[index].rgb
+        QGuiApplication.clipboard().setText("#{:02x}{:02x}{:02x}".format(*rgb))
+        self.info_label.setText(describe(rgb) + "   (hex copied)")
+        self.remove_button.setEnabled(True)
+        self._update_harmony()
+
+    def _on_remove_clicked(self) -> None:
+        i = self.swatch_list.selected
+        if 0 <= i < len(self.state):
+            self.ctx.undo_stack.push(RemoveSwatchCommand(self.state, i))
+            self.swatch_list.set_selected(-1)
+            self.remove_button.setEnabled(False)
+
+    # -- canvas tools -----------------------------------------------------------------------------
+    def _on_region_toggled(self, checked: bool) -> None:
+        if checked:
+            self.pick_button.setChecked(False)
+            self.ctx.canvas.set_tool("select_rect")
+        elif self.ctx.canvas.tool == "select_rect":
+            self.ctx.canvas.set_tool("pan")
+
+    def _on_pick_toggled(self, checked: bool) -> None:
+        if checked:
+            self.region_button.setChecked(False)
+            self.ctx.canvas.set_tool("pick")
+        elif self.ctx.canvas.tool == "pick":
+            self.ctx.canvas.set_tool("pan")
+
+    def _on_canvas_tool_changed(self, tool: str) -> None:
+        # another panel took the canvas tool: our buttons follow
+        self.region_button.setChecked(tool == "select_rect" and self.region_button.isChecked())
+        self.pick_button.setChecked(tool == "pick" and self.pick_button.isChecked())
+
+    def _on_canvas_region_selected(self, rect: QRect) -> None:
+        if not self.region_button.isChecked() or rect.width() <= 0 or rect.height() <= 0:
+            return
+        self.region = (rect.x(), rect.y(), rect.width(), rect.height())
+        self._source = None
+        self.extract()
+
+    def _on_canvas_pixel_picked(self, x: int, y: int) -> None:
+        pixels = self._pixels() if self.pick_button.isChecked() else None
+        if pixels is None or not (0 <= y < pixels.shape[0] and 0 <= x < pixels.shape[1]):
+            return
+        rgb = tuple(int(v) for v in pixels[y, x, :3])
+        if self.state.contains_rgb(rgb):  # type: ignore[arg-type]
+            self.ctx.status(f"{describe(rgb)} is already in the palette")  # type: ignore[arg-type]
+            return
+        self.ctx.undo_stack.push(AddSwatchCommand(self.state, Swatch(rgb)))  # type: ignore[arg-type]
+        self.info_label.setText(describe(rgb) + "   (added)")  # type: ignore[arg-type]
+
+    # -- documents and requests -------------------------------------------------------------------
+    def _on_document_opened(self) -> None:
+        self._source = None
+        self.region = None
+        if self.ctx.document() is not None:
+            self.extract()
+
+    def _on_palette_requested(self, pixels: Any) -> None:
+        self._source = np.ascontiguousarray(pixels)
+        self.region = None
+        self.extract()
+
+    # -- recolour preview -------------------------------------------------------------------------
+    def _on_recolor_toggled(self, checked: bool) -> None:
+        if checked:
+            self._start_recolor()
+        else:
+            if self._recolor_job is not None and self._recolor_job.is_running:
+                self._recolor_job.cancel()
+            self.ctx.canvas.set_preview(None)
+
+    def _start_recolor(self) -> None:
+        doc = self.ctx.document()
+        if doc is None or not len(self.state):
+            return
+        pixels, pal = doc.flatten(), [s.rgb for s in self.state.swatches]
+        job = self.ctx.runner.submit(
+            "Recolour preview", lambda: posterize_gen(pixels, pal), key="palette-recolour"
+        )
+        job.succeeded.connect(self._on_recolor_done)
+        self._recolor_job = job
+
+    def _on_recolor_done(self, pixels: Any) -> None:
+        if self.recolor_box.isChecked():
+            self.ctx.canvas.set_preview(pixels)
