@@ -1,0 +1,135 @@
+"""Speed of style transfer against the cost of one classic (VGG19) iteration, in the same run.
+
+For each size, times one VGG19 forward+backward pass through the classic Gatys layers (a randomly
+initialised network: the cost does not depend on the weights) and a full Draft and Balanced stylization
+with the default backbone, and prints them as multiples of the VGG19 iteration. Targets on 2 CPU cores:
+Balanced at 512 px within 20 VGG19 iterations, Draft within 8. ``--memory`` also measures peak resident
+memory of a 2048 px run (in a subprocess, stopped after its first step at full size; target < 3 GB).
+
+    .venv/bin/python bench/style_bench.py [--sizes 256,512,1024] [--device auto] [--memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from models.progress import drive  # noqa: E402
+from models.style import StyleConfig, resolve_device, stylize  # noqa: E402
+from studio.io.images import load_image  # noqa: E402
+from studio.resources import EXAMPLES, STYLES  # noqa: E402
+
+CONTENT = EXAMPLES / "chelsea.png"
+STYLE = STYLES / "picabia_udnie.jpg"
+
+
+def _sync(device: str) -> None:
+    import torch
+
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def vgg_iteration_s(size: int, device: str, repeats: int = 3) -> float:
+    """Median seconds of one VGG19 forward+backward at ``size`` (long side, chelsea's aspect)."""
+    import torch
+
+    from models.backbones.vgg import VGG19Features
+
+    net = VGG19Features().to(device).eval().requires_grad_(False)
+    net.set_padding("replicate")
+    layers = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2", "relu5_1"]
+    h = int(round(size * 300 / 451))
+    times = []
+    for _ in range(repeats):
+        x = torch.rand(1, 3, h, size, device=device, requires_grad=True)
+        _sync(device)
+        t0 = time.perf_counter()
+        feats = net.features(x, layers)
+        grams = [
+            (f.flatten(2)[0] @ f.flatten(2)[0].T / f[0, 0].numel()).square().mean() for f in feats.values()
+        ]
+        torch.stack(grams).sum().backward()
+        _sync(device)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def stylize_s(size: int, quality: str, device: str) -> tuple[float, float]:
+    """(seconds of a whole stylization, seconds to the first preview)."""
+    content = load_image(CONTENT).pixels
+    style = load_image(STYLE).pixels
+    t0 = time.perf_counter()
+    first: list[float] = []
+
+    def on_progress(report: object) -> None:
+        if not first and getattr(report, "preview", None) is not None:
+            first.append(time.perf_counter() - t0)
+
+    drive(stylize(content, [style], StyleConfig(size=size, quality=quality, device=device)), on_progress)
+    _sync(device)
+    return time.perf_counter() - t0, first[0]
+
+
+def peak_memory_child(size: int, device: str) -> None:
+    """Run until the first step at full size, then print peak RSS (and CUDA peak) as JSON."""
+    content = np.asarray(load_image(CONTENT).pixels)
+    style = load_image(STYLE).pixels
+    gen = stylize(content, [style], StyleConfig(size=size, quality="draft", device=device))
+    for report in gen:
+        if f"({size}×" in report.message:
+            break
+    gen.close()
+    out = {"rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2}
+    if device == "cuda":
+        import torch
+
+        out["cuda_gb"] = torch.cuda.max_memory_allocated() / 1024**3
+    print(json.dumps(out))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="256,512,1024")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--memory", action="store_true", help="also measure peak memory at 2048 px")
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    import torch
+
+    device = resolve_device(args.device)
+    threads = max(1, (os.cpu_count() or 2) - 1)  # what the engine uses: the UI keeps a core
+    torch.set_num_threads(threads)
+    if args.memory_child:
+        peak_memory_child(args.memory_child, device)
+        return
+    print(f"device={device} cpu_count={os.cpu_count()} torch_threads={threads} torch={torch.__version__}")
+    print(f"{'size':>5} {'VGG19 it s':>10} {'draft s':>8} {'= VGG its':>9} {'balanced s':>10} {'= VGG its':>9} "
+          f"{'1st preview s':>13}")  # fmt: skip
+    for size in (int(s) for s in args.sizes.split(",")):
+        vgg = vgg_iteration_s(size, device)
+        draft, _ = stylize_s(size, "draft", device)
+        balanced, first = stylize_s(size, "balanced", device)
+        print(f"{size:>5} {vgg:>10.2f} {draft:>8.1f} {draft / vgg:>9.1f} {balanced:>10.1f} {balanced / vgg:>9.1f} "
+              f"{first:>13.2f}", flush=True)  # fmt: skip
+    if args.memory:
+        cmd = [sys.executable, __file__, "--device", device, "--memory-child", "2048"]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        print("peak memory at 2048 px (first full-size step, draft):", result.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()

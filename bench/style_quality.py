@@ -1,0 +1,207 @@
+"""Backbone-independent quality statistics of stylizations, and the side-by-side sheet.
+
+For photo/painting pairs, measures the result against the painting and the photo with statistics that
+use no neural network, so backbones can be compared fairly:
+
+- ``colour``: sliced Wasserstein distance between the RGB pixel distributions of result and painting
+  (0 = same palette; lower is more stylized).
+- ``texture``: distance between multi-scale oriented-texture statistics (log Gabor energy histograms,
+  3 scales x 4 orientations, on luminance) of result and painting (lower is more stylized).
+- ``edges``: correlation of the result's edge-strength map with the photo's at a coarse scale
+  (1 = the layout is intact; higher keeps the content recognisable).
+
+Reference rows, same run: the photo itself (no style) and a pure colour transfer of the photo (palette
+only, no texture): a stylization should beat both on texture, and the photo on colour. With VGG19 weights
+present (``torch.hub`` checkpoints folder), the classic backbone is measured too.
+
+    .venv/bin/python bench/style_quality.py [--size 384] [--quality balanced] [--sheet docs/style_sheet.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+from scipy.signal import fftconvolve  # noqa: E402
+
+from models.backbones import backbone_available  # noqa: E402
+from models.progress import drive  # noqa: E402
+from models.style import StyleConfig, stylize  # noqa: E402
+from studio.io.images import load_image  # noqa: E402
+from studio.resources import EXAMPLES, STYLES  # noqa: E402
+
+PAIRS = [
+    ("chelsea.png", "hokusai_great_wave.jpg"),
+    ("coffee.png", "matisse_woman_with_a_hat.jpg"),
+    ("astronaut.png", "picabia_udnie.jpg"),
+    ("rocket.png", "turner_the_shipwreck.jpg"),
+    ("camera_gray.png", "turner_shipwreck_of_the_minotaur.jpg"),
+]
+
+
+def _rgb(a: np.ndarray) -> np.ndarray:
+    if a.ndim == 2:
+        a = np.repeat(a[..., None], 3, 2)
+    return a[..., :3].astype(np.float64) / 255.0
+
+
+def _luma(a: np.ndarray) -> np.ndarray:
+    return _rgb(a) @ np.array([0.299, 0.587, 0.114])
+
+
+def _fit(a: np.ndarray, long_side: int) -> np.ndarray:
+    im = Image.fromarray(a)
+    s = long_side / max(im.size)
+    return np.asarray(
+        im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.Resampling.LANCZOS)
+    )
+
+
+def colour_distance(a: np.ndarray, b: np.ndarray, n_proj: int = 64, n_pix: int = 8192) -> float:
+    """Sliced Wasserstein-1 distance between the RGB distributions (in [0, 1] units)."""
+    rng = np.random.default_rng(0)
+    pa = _rgb(a).reshape(-1, 3)
+    pb = _rgb(b).reshape(-1, 3)
+    pa = pa[rng.integers(0, len(pa), n_pix)]
+    pb = pb[rng.integers(0, len(pb), n_pix)]
+    dirs = rng.normal(size=(3, n_proj))
+    dirs /= np.linalg.norm(dirs, axis=0)
+    return float(np.abs(np.sort(pa @ dirs, 0) - np.sort(pb @ dirs, 0)).mean())
+
+
+def _gabor(wavelength: float, theta: float) -> np.ndarray:
+    sigma = 0.56 * wavelength
+    half = int(np.ceil(3 * sigma))
+    y, x = np.mgrid[-half : half + 1, -half : half + 1]
+    xr = x * np.cos(theta) + y * np.sin(theta)
+    g = np.exp(-(x**2 + y**2) / (2 * sigma**2)) * np.exp(2j * np.pi * xr / wavelength)
+    return g - g.mean()
+
+
+def texture_stats(a: np.ndarray, bins: int = 16) -> np.ndarray:
+    """Histograms of log Gabor energy, 3 scales x 4 orientations, normalised per filter."""
+    lum = _luma(a)
+    feats = []
+    for wavelength in (4.0, 8.0, 16.0):
+        for theta in np.arange(4) * np.pi / 4:
+            energy = np.abs(fftconvolve(lum, _gabor(wavelength, theta), mode="same"))
+            hist, _ = np.histogram(np.log10(energy + 1e-4), bins=bins, range=(-4.0, 1.5))
+            feats.append(hist / max(1, hist.sum()))
+    return np.concatenate(feats)
+
+
+def texture_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean L1 distance between per-filter Gabor-energy histograms (0..2)."""
+    return float(np.abs(texture_stats(a) - texture_stats(b)).sum() / 12)
+
+
+def edge_correlation(result: np.ndarray, content: np.ndarray, long_side: int = 128) -> float:
+    """Pearson correlation of Sobel edge strength at a coarse scale (layout, not brush strokes)."""
+
+    def edges(a: np.ndarray) -> np.ndarray:
+        lum = _luma(_fit(a, long_side))
+        kx = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)
+        gx = fftconvolve(lum, kx, mode="valid")
+        gy = fftconvolve(lum, kx.T, mode="valid")
+        return np.hypot(gx, gy).ravel()
+
+    e1, e2 = edges(result), edges(content)
+    n = min(len(e1), len(e2))
+    return float(np.corrcoef(e1[:n], e2[:n])[0, 1])
+
+
+def colour_transfer(content: np.ndarray, style: np.ndarray) -> np.ndarray:
+    """The photo recoloured to the painting's RGB mean and covariance (palette only)."""
+    import torch
+
+    from models.style.losses import color_stats, match_colors
+
+    def t(a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(_rgb(a)).permute(2, 0, 1)[None].float()
+
+    out = match_colors(t(content), color_stats([t(style)], [1.0]))
+    return (out[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=384)
+    parser.add_argument("--quality", default="balanced")
+    parser.add_argument("--sheet", help="write a content | style | result sheet (PNG) here")
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
+    backbones = ["efficientnet-lite0"] + (["vgg19"] if backbone_available("vgg19") else [])
+    if len(backbones) == 1:
+        print("(no VGG19 ImageNet weights on this machine: the classic backbone is not measured)")
+    print(f"size={args.size} quality={args.quality}")
+    print(f"{'pair':<44} {'method':<22} {'colour↓':>8} {'texture↓':>9} {'edges↑':>7} {'s':>6}")
+    rows, totals = [], {}
+    for content_name, style_name in PAIRS:
+        content = _fit(load_image(EXAMPLES / content_name).pixels, args.size)
+        style = load_image(STYLES / style_name, max_side=1024).pixels
+        style_ref = _fit(style, args.size)
+        candidates = {
+            "photo (no style)": (_rgb(content) * 255).round().astype(np.uint8),
+            "colour transfer only": None,
+        }
+        candidates["colour transfer only"] = colour_transfer(content, style)
+        timings = {}
+        for backbone in backbones:
+            cfg = StyleConfig(size=args.size, quality=args.quality, backbone=backbone)
+            t0 = time.perf_counter()
+            candidates[backbone] = drive(stylize(content, [style], cfg)).image[..., :3]
+            timings[backbone] = time.perf_counter() - t0
+        for method, image in candidates.items():
+            c = colour_distance(image, style_ref)
+            tx = texture_distance(image, style_ref)
+            e = edge_correlation(image, content)
+            totals.setdefault(method, []).append((c, tx, e))
+            secs = f"{timings[method]:6.1f}" if method in timings else ""
+            print(
+                f"{content_name + ' × ' + style_name:<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f} {secs:>6}",
+                flush=True,
+            )
+        rows.append((content, style, candidates[backbones[0]]))
+    print("mean over pairs:")
+    for method, vals in totals.items():
+        c, tx, e = np.mean(vals, axis=0)
+        print(f"{'':<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f}")
+    if args.sheet:
+        write_sheet(rows, Path(args.sheet))
+        print(f"sheet: {args.sheet}")
+
+
+def write_sheet(rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]], path: Path, height: int = 220) -> None:
+    """Content | style | result per row, each scaled to ``height``, on white."""
+    strips = []
+    for triple in rows:
+        tiles = []
+        for a in triple:
+            im = Image.fromarray(a if a.ndim == 3 else np.repeat(a[..., None], 3, 2)).convert("RGB")
+            tiles.append(
+                np.asarray(
+                    im.resize(
+                        (max(1, round(im.width * height / im.height)), height), Image.Resampling.LANCZOS
+                    )
+                )
+            )
+            tiles.append(np.full((height, 6, 3), 255, np.uint8))
+        strips.append(np.concatenate(tiles[:-1], 1))
+    width = max(s.shape[1] for s in strips)
+    padded = [np.pad(s, ((0, 6), (0, width - s.shape[1]), (0, 0)), constant_values=255) for s in strips]
+    Image.fromarray(np.concatenate(padded, 0)).save(path, optimize=True)
+
+
+if __name__ == "__main__":
+    main()
