@@ -104,10 +104,8 @@ def take_sample(pixels: np.ndarray, max_pixels: int = 40_000, max_bins: int = 60
         if len(bins) <= max_bins:
             break
     bw = np.bincount(binv, weights=weight, minlength=len(bins))
-    blab = np.stack(
-        [np.bincount(binv, weights=weight * lab[:, c], minlength=len(bins)) for c in range(3)], -1
-    )
-    blab /= bw[:, None]
+    sums = [np.bincount(binv, weights=weight * lab[:, c], minlength=len(bins)) for c in range(3)]
+    blab = np.stack(sums, -1).astype(np.float64) / bw[:, None]
     return Sample(rgb=urgb, weight=weight, bin_lab=blab, bin_weight=bw, subsampled=subsampled)
 
 
