@@ -107,8 +107,10 @@ def sort_colors(colors: list[PaletteColor] | tuple[PaletteColor, ...], key: str)
 def kmeans_lab(lab: np.ndarray, weight: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
     """Weighted KMeans (scikit-learn) on 3-D colour points, deterministic for a given seed; k ≤ len(lab)."""
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
-    with warnings.catch_warnings():
+    # a few thousand points: one thread is fast, and OpenMP threads spin badly on a busy machine
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
         # duplicate points make sklearn warn about fewer distinct clusters; we fix duplicates ourselves
         warnings.simplefilter("ignore")
         km = KMeans(n_clusters=k, n_init=2, random_state=seed, max_iter=60, tol=1e-3)
