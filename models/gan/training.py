@@ -80,8 +80,9 @@ def train(
 
     ckpt: Checkpoint | None = None
     arch = config.arch
-    if resume is not None:
-        ckpt = load_checkpoint(resume, training=True)  # CheckpointError propagates: a clear message
+    resume_path = Path(resume) if resume is not None else None
+    if resume_path is not None:
+        ckpt = load_checkpoint(resume_path, training=True)  # CheckpointError propagates: a clear message
         arch = ckpt.arch
         config = replace(config, arch=arch)
 
@@ -99,9 +100,9 @@ def train(
     g_ema = copy.deepcopy(g).eval()
     if ckpt is not None:
         assert ckpt.g is not None and ckpt.d is not None
-        load_into(g, ckpt.g, resume or "", "generator")
-        load_into(d, ckpt.d, resume or "", "discriminator")
-        load_into(g_ema, ckpt.g_ema, resume or "", "EMA generator")
+        load_into(g, ckpt.g, resume_path or "", "generator")
+        load_into(d, ckpt.d, resume_path or "", "discriminator")
+        load_into(g_ema, ckpt.g_ema, resume_path or "", "EMA generator")
     for p in g_ema.parameters():
         p.requires_grad_(False)
     opt_g = torch.optim.Adam(g.parameters(), lr=config.lr_g, betas=config.betas)
@@ -144,9 +145,11 @@ def train(
             return make_grid(to_pixels(g_ema(preview_z)), cols=4)
 
     clock = EtaClock(config.steps)
-    last_preview = last_save = time.perf_counter()
+    last_save = time.perf_counter()
+    last_preview = float("-inf")  # a first preview right after the first step
     end = start + config.steps
     stopped = True
+    last_message = f"step {step}"
     try:
         while step < end:
             real = sampler.batch(config.batch_size).to(device)
@@ -161,7 +164,7 @@ def train(
             loss_d.backward()
             opt_d.step()
             yield TrainProgress(
-                step - start, config.steps, "discriminator", eta_s=clock.eta(step - start), total_steps=step
+                step - start, config.steps, last_message, eta_s=clock.eta(step - start), total_steps=step
             )
 
             # Generator: through the (differentiable) augmentation, reusing this step's fakes.
@@ -186,10 +189,11 @@ def train(
             if now - last_save >= config.checkpoint_every_s:
                 save()
                 last_save = time.perf_counter()
+            last_message = f"step {step}  D {ld:.3f}  G {lg:.3f}"
             yield TrainProgress(
                 step - start,
                 config.steps,
-                f"step {step}  D {ld:.3f}  G {lg:.3f}",
+                last_message,
                 preview=pic,
                 eta_s=clock.eta(step - start),
                 d_loss=ld,

@@ -66,6 +66,14 @@ class LossPlot(QWidget):
                     path.moveTo(pt) if i == 0 else path.lineTo(pt)
                 p.setPen(QPen(colour, 1.5))
                 p.drawPath(path)
+            p.setPen(QColor(150, 150, 150))
+            p.drawText(4, 26, f"{hi:.2f}")
+            p.drawText(4, self.height() - 4, f"{lo:.2f}")
+            p.drawText(
+                self.rect().adjusted(0, 0, -4, -4),
+                Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignRight,
+                f"step {steps[-1]}",
+            )
         p.setPen(D_COLOUR)
         p.drawText(
             self.rect().adjusted(0, 2, -40, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight, "D"
