@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.panels_menu = QMenu("&Panels", self)
+        self._first_panel_dock: QDockWidget | None = None
         self._add_dock("Layers", LayersPanel(self.ctx))
         for title, module_name, class_name in PANELS:
             try:
@@ -172,18 +173,23 @@ class MainWindow(QMainWindow):
             contribute = getattr(panel, "contribute_actions", None)
             if callable(contribute):
                 contribute(self.view_menu, self.toolbar)
+        if self._first_panel_dock is not None:
+            self._first_panel_dock.raise_()
         self.view_menu.addSeparator()
         self.view_menu.addMenu(self.panels_menu)
 
     def _add_dock(self, title: str, panel: QWidget) -> QDockWidget:
+        """Layers sits on top at the right; the capability panels share one tabbed dock below it."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(panel)
         dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
-        existing = [d for d in self.findChildren(QDockWidget) if d is not dock]
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        if existing and title != "Layers":
-            self.tabifyDockWidget(existing[-1], dock)
+        if title != "Layers":
+            if self._first_panel_dock is None:
+                self._first_panel_dock = dock
+            else:
+                self.tabifyDockWidget(self._first_panel_dock, dock)
         self.panels[title] = panel
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
