@@ -32,7 +32,7 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    "draft": Preset(start=160, ratio=2.0, iters_coarse=60, iters_fine=16, lr=0.03),
+    "draft": Preset(start=128, ratio=2.0, iters_coarse=40, iters_fine=12, lr=0.03),
     "balanced": Preset(start=128, ratio=math.sqrt(2.0), iters_coarse=80, iters_fine=35, lr=0.025),
     "fine": Preset(start=128, ratio=math.sqrt(2.0), iters_coarse=120, iters_fine=80, lr=0.02),
 }
