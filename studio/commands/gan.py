@@ -54,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of the run (default 0)")
     p.add_argument(
+        "--augment",
+        default="color,translation,cutout",
+        help="DiffAugment policies, comma-separated from color, translation, cutout (default: all three)",
+    )
+    p.add_argument(
         "--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)"
     )
     p.add_argument(
@@ -202,6 +207,11 @@ def _train(args: argparse.Namespace) -> int:
     if args.batch < 1:
         raise CliError("--batch must be at least 1")
     crop = _parse_crop(args.crop)
+    unknown = {a.strip() for a in args.augment.split(",") if a.strip()} - {"color", "translation", "cutout"}
+    if unknown:
+        raise CliError(
+            f"--augment: unknown {', '.join(sorted(unknown))}; choose from color, translation, cutout"
+        )
     folder = Path(args.folder)
     if not folder.is_dir():
         raise CliError(f"{folder}: not a folder")
@@ -224,6 +234,7 @@ def _train(args: argparse.Namespace) -> int:
         batch_size=args.batch,
         crop_scale=crop,
         seed=args.seed,
+        augment=args.augment,
         device=args.device,
         checkpoint_every_s=args.checkpoint_every,
         min_images=args.min_images,

@@ -227,6 +227,11 @@ def test_bad_arguments_exit_2(tmp_path, ckpt, capsys):
     _fails_with_one_line(
         capsys, ["gan", "train", str(tmp_path), "-o", str(tmp_path / "m.pt")], ".safetensors"
     )
+    _fails_with_one_line(
+        capsys,
+        ["gan", "train", str(tmp_path), "-o", str(tmp_path / "m.safetensors"), "--augment", "blur"],
+        "blur",
+    )
     (tmp_path / "only.png").write_bytes(b"")
     _fails_with_one_line(
         capsys, ["gan", "train", str(tmp_path), "-o", str(tmp_path / "m.safetensors")], "usable image"
