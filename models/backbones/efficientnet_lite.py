@@ -12,7 +12,7 @@ Import this module only where torch is wanted: it imports torch at module level.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import torch
@@ -78,15 +78,19 @@ class _Block(nn.Module):
         self.residual = stride == 1 and c_in == c_out
 
     def forward(
-        self, x: torch.Tensor, taps: dict[str, torch.Tensor] | None = None, name: str = ""
+        self,
+        x: torch.Tensor,
+        taps: dict[str, torch.Tensor] | None = None,
+        name: str = "",
+        wanted: set[str] | None = None,
     ) -> torch.Tensor:
         h = x
         if self.has_expand:
             h = F.relu6(self._bn0(self._expand_conv(h)))
-            if taps is not None:
+            if taps is not None and (wanted is None or f"{name}.expand" in wanted):
                 taps[f"{name}.expand"] = h
         h = F.relu6(self._bn1(self._depthwise_conv(self._pad(h))))
-        if taps is not None:
+        if taps is not None and (wanted is None or f"{name}.dw" in wanted):
             taps[f"{name}.dw"] = h
         h = self._bn2(self._project_conv(h))
         return h + x if self.residual else h
@@ -133,14 +137,16 @@ class EfficientNetLite0(nn.Module):
     def features(self, x: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
         """Activations named in ``layers`` for an image batch ``x`` in [0, 1]; stops at the deepest one."""
         wanted = set(layers)
-        taps: dict[str, torch.Tensor] = {}
+        taps: dict[str, torch.Tensor] = {}  # only wanted activations: at 2048 px the rest is gigabytes
         h = F.relu6(self._bn0(self._conv_stem(self._stem_pad(self.normalize(x)))))
-        taps["stem"] = h
+        if "stem" in wanted:
+            taps["stem"] = h
         for i, block in enumerate(self._blocks):
             if wanted <= taps.keys():
                 break
-            h = block(h, taps, f"b{i}")
-            taps[f"b{i}"] = h
+            h = block(h, taps, f"b{i}", wanted)
+            if f"b{i}" in wanted:
+                taps[f"b{i}"] = h
         else:
             if not wanted <= taps.keys():
                 taps["head"] = F.relu6(self._bn1(self._conv_head(h)))
@@ -149,16 +155,91 @@ class EfficientNetLite0(nn.Module):
             raise KeyError(f"unknown layers for {self.name}: {sorted(missing)}")
         return {k: taps[k] for k in wanted}
 
+    def features_loss(
+        self, x: torch.Tensor, layers: Iterable[str], loss_fn: Callable[[str, torch.Tensor], torch.Tensor]
+    ) -> torch.Tensor:
+        """Sum of ``loss_fn(name, activation)`` over ``layers``, with one checkpointed segment per block.
+
+        Same value and gradient as applying ``loss_fn`` to :meth:`features`, but only block boundaries are
+        kept for backward (each block is recomputed then): large images need a fraction of the memory.
+        """
+        from torch.utils.checkpoint import checkpoint
+
+        wanted = set(layers)
+        zero = x.new_zeros(())
+
+        def taps_loss(taps: dict[str, torch.Tensor]) -> torch.Tensor:
+            total = zero
+            for name in wanted & taps.keys():
+                total = total + loss_fn(name, taps[name])
+            return total
+
+        def stem(inp: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            h = F.relu6(self._bn0(self._conv_stem(self._stem_pad(self.normalize(inp)))))
+            return h, taps_loss({"stem": h})
+
+        def block_segment(i: int) -> Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+            def run(inp: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+                taps: dict[str, torch.Tensor] = {}
+                h = self._blocks[i](inp, taps, f"b{i}")
+                taps[f"b{i}"] = h
+                return h, taps_loss(taps)
+
+            return run
+
+        deepest = max((self._tap_order(n) for n in wanted), default=-1)
+        h, total = checkpoint(stem, x, use_reentrant=False)
+        for i in range(min(deepest, len(self._blocks) - 1) + 1):
+            h, loss = checkpoint(block_segment(i), h, use_reentrant=False)
+            total = total + loss
+        return total
+
+    @staticmethod
+    def _tap_order(name: str) -> int:
+        if name == "stem":
+            return -1
+        if name.startswith("b") and name[1:].split(".")[0].isdigit():
+            return int(name[1:].split(".")[0])
+        raise KeyError(f"features_loss does not support layer {name!r}")
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """ImageNet logits for ``x`` in [0, 1] (NCHW RGB)."""
         h = self.features(x, ["head"])["head"]
         return self._fc(torch.flatten(F.adaptive_avg_pool2d(h, 1), 1))
 
 
-def load_efficientnet_lite0(path: str | Path | None = None) -> EfficientNetLite0:
-    """Build EfficientNet-Lite0 in eval mode with the packaged ImageNet weights (or those at ``path``)."""
+def _fuse(conv: nn.Conv2d, bn: nn.Module) -> nn.Module:
+    """Fold an eval-mode BatchNorm into the preceding conv's weight and bias; returns the Identity to use."""
+    assert isinstance(bn, nn.BatchNorm2d) and bn.running_var is not None and bn.running_mean is not None
+    scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    conv.weight = nn.Parameter(conv.weight * scale.view(-1, 1, 1, 1))
+    conv.bias = nn.Parameter(bn.bias - bn.running_mean * scale)
+    return nn.Identity()
+
+
+def fuse_batchnorm(model: EfficientNetLite0) -> EfficientNetLite0:
+    """Fold every BatchNorm into its conv: same outputs, about a third less memory saved for backward."""
+    with torch.no_grad():
+        model._bn0 = _fuse(model._conv_stem, model._bn0)
+        model._bn1 = _fuse(model._conv_head, model._bn1)
+        for block in model._blocks:
+            if block.has_expand:
+                block._bn0 = _fuse(block._expand_conv, block._bn0)
+            block._bn1 = _fuse(block._depthwise_conv, block._bn1)
+            block._bn2 = _fuse(block._project_conv, block._bn2)
+    return model
+
+
+def load_efficientnet_lite0(path: str | Path | None = None, fuse: bool = True) -> EfficientNetLite0:
+    """Build EfficientNet-Lite0 in eval mode with the packaged ImageNet weights (or those at ``path``).
+
+    With ``fuse`` (the default) BatchNorms are folded into the convolutions (see :func:`fuse_batchnorm`).
+    """
     path = Path(path) if path is not None else weights_path()
     state = torch.load(path, map_location="cpu", weights_only=True)
     model = EfficientNetLite0()
     model.load_state_dict(state, strict=True)
-    return model.eval().requires_grad_(False)
+    model.eval()
+    if fuse:
+        fuse_batchnorm(model)
+    return model.requires_grad_(False)

@@ -37,10 +37,11 @@ def layer_stats(feat: torch.Tensor, kind: str) -> Stats:
     f = feat.flatten(2)[0]  # C x N
     n = f.shape[1]
     mean = f.mean(1)
+    gram = f @ f.T / n
     if kind == "gram":
-        return Stats(mean, f @ f.T / n)
-    centred = f - mean[:, None]
-    return Stats(mean, centred @ centred.T / n)
+        return Stats(mean, gram)
+    # E[ffᵀ] - μμᵀ rather than centring a copy: the copy is the largest tensor at 2048 px
+    return Stats(mean, gram - mean[:, None] * mean[None, :])
 
 
 def style_loss(current: Stats, target: Stats, kind: str) -> torch.Tensor:

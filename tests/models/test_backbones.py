@@ -125,3 +125,30 @@ def test_vgg19_corrupt_or_wrong_file_is_a_clear_error_and_default_still_works(tm
 def test_unknown_backbone():
     with pytest.raises(BackboneError, match="unknown backbone 'resnet'"):
         load_backbone("resnet")
+
+
+def test_fused_batchnorm_gives_the_same_features():
+    unfused = load_efficientnet_lite0(fuse=False)
+    fused = load_efficientnet_lite0()
+    x = torch.rand(1, 3, 40, 56)
+    layers = ["stem", "b1.expand", "b5.dw", "b15", "head"]
+    a, b = unfused.features(x, layers), fused.features(x, layers)
+    for name in layers:
+        torch.testing.assert_close(a[name], b[name], rtol=1e-4, atol=1e-4)
+
+
+def test_checkpointed_features_loss_matches_plain_features():
+    model = load_efficientnet_lite0()
+    layers = ["stem", "b1.expand", "b3.dw", "b5"]
+
+    def loss_fn(name, feat):
+        return feat.square().mean() * (len(name) + 1)
+
+    x1 = torch.rand(1, 3, 48, 40, requires_grad=True)
+    x2 = x1.detach().clone().requires_grad_(True)
+    plain = sum(loss_fn(k, v) for k, v in model.features(x1, layers).items())
+    plain.backward()
+    checkpointed = model.features_loss(x2, layers, loss_fn)
+    checkpointed.backward()
+    torch.testing.assert_close(plain, checkpointed)
+    torch.testing.assert_close(x1.grad, x2.grad)
