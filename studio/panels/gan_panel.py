@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -131,6 +131,11 @@ class GanPanel(SampleActions, QWidget):
         lay.addWidget(self.strip)
         lay.addStretch(1)
 
+        # Settings are written a moment after the last change, not on every slider tick.
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(ctx.save_preferences)
         self.trainer = TrainController(ctx, self.train_box, self.settings)
         self.trainer.model_saved.connect(self._on_trainer_model_saved)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
@@ -172,6 +177,7 @@ class GanPanel(SampleActions, QWidget):
     def _on_model_combo_changed(self) -> None:
         path = self.model_path()
         self.settings["model"] = str(path) if path else ""
+        self._save_timer.start()
         self.trainer.set_resume_target(path if path and path != BUNDLED_MODEL and _trainable(path) else None)
         if self.page is not None:  # the same seeds through the newly chosen model (latents may not fit it)
             seeds = [int(r["seed"]) for r in self.page.recipes] if self._seed_page() else None
@@ -202,6 +208,7 @@ class GanPanel(SampleActions, QWidget):
             base = random.randrange(0, 1_000_000)
             seeds = list(range(base, base + 16))
         self.settings["seed"] = seeds[0]
+        self._save_timer.start()
         self._variation = None
         if self.page is not None:
             self.history.append(self.page)
@@ -266,11 +273,13 @@ class GanPanel(SampleActions, QWidget):
             and len(self.page.recipes) == len(samples)
             and all(a == s.recipe for a, s in zip(self.page.recipes, samples, strict=True))
         )
-        title = "variations of " + samples[0].label if self._variation else ""
-        if samples and "cross" in samples[-1].recipe:
+        last = samples[-1].recipe if samples else {}
+        if "cross" in last:
             title = "A, B and their children"
-        elif samples and "seed" in samples[0].recipe and "seed" in samples[-1].recipe:
-            title = f"seeds {samples[0].recipe['seed']}–{samples[-1].recipe['seed']}"
+        elif "variation" in last:
+            title = "variations of " + samples[0].label
+        else:
+            title = f"seeds {samples[0].recipe['seed']}–{last['seed']}" if samples else ""
         self.page = jobs.PageSpec(
             np.stack([s.latent for s in samples]), tuple(s.recipe for s in samples), title
         )
@@ -296,6 +305,7 @@ class GanPanel(SampleActions, QWidget):
     def _update_labels(self) -> None:
         self.truncation_label.setText(f"{self.truncation():.2f}")
         self.strength_label.setText(f"{self.strength():.2f}")
+        self._save_timer.start()
 
     def _on_grid_selection_changed(self) -> None:
         picked = self.grid.selected()

@@ -81,6 +81,14 @@ def test_grid_shows_seeds_and_truncation_rerenders(qtbot, ctx, panel):
     assert panel.grid.samples[1].recipe == {"seed": 1}
     assert not np.array_equal(before, panel.grid.samples[1].pixels)
     assert ctx.preferences.sections["gan"]["truncation"] == pytest.approx(0.2)
+    from studio.state import preferences as prefs_mod
+
+    qtbot.waitUntil(
+        lambda: (
+            prefs_mod.load_preferences()[0].sections.get("gan", {}).get("truncation") == pytest.approx(0.2)
+        ),
+        timeout=5000,
+    )
     _wait_idle(qtbot, ctx)
 
 

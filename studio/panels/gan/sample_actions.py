@@ -31,6 +31,7 @@ class SampleActions:
             return
         size = int(self.send_size_combo.currentData())
         self.settings["send_size"] = size
+        self.ctx.save_preferences()
         job = self.ctx.runner.submit(
             "Upsample GAN sample", lambda: jobs.upsampled(sample, size), pool="torch"
         )
@@ -79,6 +80,7 @@ class SampleActions:
         if len(picked) < 2 or path is None:
             return
         self.settings["frames"] = frames
+        self.ctx.save_preferences()
         a, b = picked
         truncation, device = self.truncation(), self._device()
         job = self.ctx.runner.submit(
