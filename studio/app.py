@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio import __version__
+
+WARMUP_DELAY_MS = 1500
 
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:
@@ -29,6 +32,9 @@ def main(paths: Sequence[str] | None = None) -> int:
     window = MainWindow()
     window.show()
     window.open_paths([str(p) for p in paths])
+    # Import PyTorch in the background once the window is up, so the first stylization or GAN job does not
+    # pay for it, and the UI never stalls on it mid-job (see models/torch_preload.py).
+    QTimer.singleShot(WARMUP_DELAY_MS, window.warm_up_torch)
     return app.exec()
 
 

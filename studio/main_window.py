@@ -339,6 +339,15 @@ class MainWindow(QMainWindow):
     def about_dialog(self) -> None:
         QMessageBox.about(self, "About Atelier", about_html(__version__))
 
+    def warm_up_torch(self) -> None:
+        """Load PyTorch in the torch pool (no-op when already loaded or while closing)."""
+        import sys
+
+        from models.torch_preload import preload_torch
+
+        if "torch" not in sys.modules and not self._closed:
+            self.ctx.runner.submit("Preparing the style engine", preload_torch, pool="torch")
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._closed:
             super().closeEvent(event)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from models.progress import Progress
+from models.style.adam import PixelAdam
 from models.style.config import LAYER_PLANS, MAX_SIZE, PRESETS, StyleConfig, scale_plan
 from models.style.images import fit_long_side, resize, rgb_for_engine, split_alpha
 
@@ -205,9 +206,9 @@ def _optimise(
 
         x = x0.clone().requires_grad_(True)
         ema = x0.clone()
-        opt = torch.optim.Adam([x], lr=preset.lr if scale_index == 0 else preset.lr * 0.6)
+        opt = PixelAdam(x, lr=preset.lr if scale_index == 0 else preset.lr * 0.6)
         for _ in range(n_steps):
-            opt.zero_grad(set_to_none=True)
+            opt.zero_grad()
             loss = _features_loss(net, x, set(style_names) | set(plan.content), layer_loss)
             loss = loss + plan.tv_weight * tv_loss(x) * float(side)  # per-pixel TV shrinks with size
             if not torch.isfinite(loss):
