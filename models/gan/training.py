@@ -137,10 +137,12 @@ def train(
         info["train_seconds"] = round(previous_seconds + time.perf_counter() - run_start, 1)
         if losses:
             info["last_losses"] = {"step": losses[-1][0], "d": losses[-1][1], "g": losses[-1][2]}
+        recalibrate_bn(g_ema, samples=64)
         save_checkpoint(out_path, Checkpoint(arch, g_ema.state_dict(), g.state_dict(), d.state_dict(), info))
         saved_step = step
 
     def preview() -> np.ndarray:
+        recalibrate_bn(g_ema, samples=32)
         with torch.inference_mode():
             return make_grid(to_pixels(g_ema(preview_z)), cols=4)
 
@@ -211,11 +213,36 @@ def train(
 
 
 def _ema_update(ema: GanGenerator, live: GanGenerator, decay: float) -> None:
+    # Weights only: the EMA generator's BatchNorm statistics are measured on its own weights
+    # (recalibrate_bn); the live generator's statistics do not fit the averaged weights.
     with torch.no_grad():
         for pe, p in zip(ema.parameters(), live.parameters(), strict=True):
             pe.lerp_(p, 1.0 - decay)
-        for be, b in zip(ema.buffers(), live.buffers(), strict=True):
-            be.copy_(b)
+
+
+def recalibrate_bn(gen: GanGenerator, samples: int = 64, batch: int = 32, seed: int = 0) -> None:
+    """Re-measure the BatchNorm running statistics of ``gen`` on its own outputs (a cumulative average
+    over ``samples`` latents from a fixed seed), then leave it in eval mode. Without this, EMA weights
+    are normalised with statistics of other weights, which washes samples out toward one grey average."""
+    norms = [m for m in gen.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    momenta = [m.momentum for m in norms]
+    device = next(gen.parameters()).device
+    rng = torch.Generator().manual_seed(seed)
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average over the calibration batches
+    gen.train()
+    try:
+        with torch.no_grad():
+            for i in range(0, samples, batch):
+                n = min(batch, samples - i)
+                gen(torch.randn(n, gen.arch.z_dim, generator=rng).to(device))
+    finally:
+        for m, momentum in zip(norms, momenta, strict=True):
+            m.momentum = momentum
+        gen.eval()
 
 
 def default_arch(resolution: int) -> GanArch:

@@ -54,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of the run (default 0)")
     p.add_argument(
+        "--ema", type=float, default=0.995, help="EMA decay of the sampling generator (default 0.995)"
+    )
+    p.add_argument(
         "--augment",
         default="color,translation,cutout",
         help="DiffAugment policies, comma-separated from color, translation, cutout (default: all three)",
@@ -207,6 +210,8 @@ def _train(args: argparse.Namespace) -> int:
     if args.batch < 1:
         raise CliError("--batch must be at least 1")
     crop = _parse_crop(args.crop)
+    if not 0.0 <= args.ema < 1.0:
+        raise CliError("--ema must be in [0, 1)")
     unknown = {a.strip() for a in args.augment.split(",") if a.strip()} - {"color", "translation", "cutout"}
     if unknown:
         raise CliError(
@@ -235,6 +240,7 @@ def _train(args: argparse.Namespace) -> int:
         crop_scale=crop,
         seed=args.seed,
         augment=args.augment,
+        ema_decay=args.ema,
         device=args.device,
         checkpoint_every_s=args.checkpoint_every,
         min_images=args.min_images,

@@ -99,3 +99,25 @@ def test_generator_learns_the_colour_of_its_data(tmp_path):
     pixels = np.stack([s.pixels for s in GanModel.load(out).sample(list(range(8)))]).astype(float)
     red, green, blue = pixels[..., 0].mean(), pixels[..., 1].mean(), pixels[..., 2].mean()
     assert red > green + 40 and red > blue + 40
+
+
+def test_recalibrate_bn_measures_statistics_on_the_generator_itself():
+    import torch
+
+    from models.gan.networks import Generator
+    from models.gan.training import recalibrate_bn
+
+    g = Generator(TINY)
+    norms = [m for m in g.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for m in norms:
+        m.running_mean.fill_(100.0)  # statistics that belong to some other weights
+        m.running_var.fill_(1e4)
+    recalibrate_bn(g, samples=32, batch=16)
+    assert not g.training
+    assert all(float(m.running_mean.abs().max()) < 10 for m in norms)
+    assert all(m.momentum == 0.1 for m in norms)  # the training momentum is restored
+    first = [m.running_mean.clone() for m in norms]
+    recalibrate_bn(g, samples=32, batch=16)
+    assert all(
+        torch.equal(a, m.running_mean) for a, m in zip(first, norms, strict=True)
+    )  # same seed, same stats

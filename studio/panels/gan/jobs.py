@@ -142,7 +142,7 @@ def train(
         device=device,
         crop_scale=(0.6, 1.0),
         checkpoint_every_s=120.0,
-        preview_every_s=5.0,
+        preview_every_s=10.0,
     )
     return (
         yield from train_gan(folder, out, config, resume=resume, extra_info={"made_by": "Atelier GAN panel"})
