@@ -141,7 +141,7 @@ class GanPanel(SampleActions, QWidget):
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
         self.truncation_slider.valueChanged.connect(self._on_truncation_changed)
         self.strength_slider.valueChanged.connect(self._on_strength_changed)
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh())  # clicked passes a bool
         self.back_button.clicked.connect(self.back)
         self.grid.selection_changed.connect(self._on_grid_selection_changed)
         self.grid.variations_requested.connect(self._on_grid_variations_requested)

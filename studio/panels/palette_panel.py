@@ -193,6 +193,9 @@ class PalettePanel(PaletteFilesMixin, QWidget):
             sort=self.sort_combo.currentText(),
         )
 
+    def _has_pixels(self) -> bool:
+        return self._source is not None or self.ctx.document() is not None
+
     def _pixels(self) -> np.ndarray | None:
         if self._source is not None:
             return self._source
@@ -215,9 +218,9 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         swatches = [Swatch(c.rgb, "", c.share) for c in result.colors]
         where = "region" if self.region else "image"
         self.ctx.undo_stack.push(SetSwatchesCommand(self.state, swatches, f"Extract {len(swatches)} colours"))
-        self.ctx.status(
-            f"Palette: {len(swatches)} colours from the {where}, mean ΔE00 {result.mean_delta_e:.1f}"
-        )
+        text = f"{len(swatches)} colours from the {where}; mean ΔE00 to the nearest colour {result.mean_delta_e:.1f}"
+        self.info_label.setText(text)
+        self.ctx.status("Palette: " + text)
 
     # -- state → widgets --------------------------------------------------------------------------
     def _on_state_changed(self) -> None:
@@ -263,19 +266,19 @@ class PalettePanel(PaletteFilesMixin, QWidget):
     def _on_count_changed(self, value: int) -> None:
         self._update_count_label()
         self._remember(colors=value)
-        if self._pixels() is not None:
+        if self._has_pixels():
             self.extract()
 
     def _on_auto_toggled(self, checked: bool) -> None:
         self._update_count_label()
         self._remember(auto=checked)
-        if self._pixels() is not None:
+        if self._has_pixels():
             self.extract()
 
     def _on_option_changed(self, _text: str) -> None:
         mood = self.mood_combo.currentText()
         self._remember(mood="" if mood == "any mood" else mood)
-        if self._pixels() is not None:
+        if self._has_pixels():
             self.extract()
 
     def _on_sort_changed(self, key: str) -> None:

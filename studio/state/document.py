@@ -45,6 +45,11 @@ class Document:
         self.name = name or (path.name if path else "Untitled")
         self.layers: list[Layer] = []
         self.changed = Event()
+        self._flat: np.ndarray | None = None  # flatten() cache, dropped on every change
+
+    def _changed(self) -> None:
+        self._flat = None
+        self.changed.emit()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -65,23 +70,23 @@ class Document:
         _as_rgba(layer.image)
         index = len(self.layers) if index is None else index
         self.layers.insert(index, layer)
-        self.changed.emit()
+        self._changed()
         return index
 
     def remove_layer(self, index: int) -> Layer:
         layer = self.layers.pop(index)
-        self.changed.emit()
+        self._changed()
         return layer
 
     def set_opacity(self, index: int, opacity: float) -> None:
         if not np.isfinite(opacity):
             raise ValueError("opacity must be a number")
         self.layers[index].opacity = float(min(1.0, max(0.0, opacity)))
-        self.changed.emit()
+        self._changed()
 
     def set_visible(self, index: int, visible: bool) -> None:
         self.layers[index].visible = bool(visible)
-        self.changed.emit()
+        self._changed()
 
     def replace_image(
         self, image: np.ndarray, layers: list[Layer] | None = None
@@ -91,13 +96,24 @@ class Document:
         old = (self.image, self.layers)
         self.image = np.ascontiguousarray(image)
         self.layers = list(layers) if layers is not None else []
-        self.changed.emit()
+        self._changed()
         return old
 
     # -- rendering -----------------------------------------------------------------------------
     def flatten(self, upto: int | None = None) -> np.ndarray:
-        """Composite the visible layers over the original (source-over); RGBA if anything has alpha."""
-        layers = self.layers if upto is None else self.layers[:upto]
+        """Composite the visible layers over the original (source-over); RGBA if anything has alpha.
+
+        The result is read-only and cached until the next change, so panels may ask for it freely.
+        """
+        if upto is None and self._flat is not None:
+            return self._flat
+        result = self._composite(self.layers if upto is None else self.layers[:upto])
+        result.flags.writeable = False
+        if upto is None:
+            self._flat = result
+        return result
+
+    def _composite(self, layers: list[Layer]) -> np.ndarray:
         visible = [layer for layer in layers if layer.visible and layer.opacity > 0]
         if not visible:
             return self.image.copy()

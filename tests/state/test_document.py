@@ -57,3 +57,14 @@ def test_crop_box_crops_layers_too_and_rejects_outside():
     assert layers[0].image.shape == (2, 3, 3)
     with pytest.raises(ValueError, match="outside"):
         doc.crop_box_pixels((10, 10, 5, 5))
+
+
+def test_flatten_is_cached_read_only_and_refreshed_on_change():
+    doc = Document(img(value=0))
+    doc.insert_layer(Layer("result", img(value=200)))
+    first = doc.flatten()
+    assert doc.flatten() is first
+    assert not first.flags.writeable
+    doc.set_opacity(0, 0.5)
+    second = doc.flatten()
+    assert second is not first and abs(int(second[0, 0, 0]) - 100) <= 1
