@@ -250,3 +250,20 @@ def test_closing_with_a_job_running_waits_for_it(qtbot, window):
         pass
     window.close()
     assert window.ctx.runner.shutdown(100)
+
+
+def test_minified_large_image_draws_from_a_pyramid_level(qtbot, window):
+    pixels = np.zeros((1600, 2400, 3), np.uint8)
+    pixels[:, :1200] = (255, 0, 0)
+    pixels[:, 1200:] = (0, 0, 255)
+    window.ctx.open_array(pixels, "big")
+    canvas = window.canvas
+    canvas.zoom_by(0.1 / canvas.scale)
+    rect = canvas.image_rect()
+    grab = canvas.grab().toImage()
+    y = int(rect.center().y())
+    left = grab.pixelColor(int(rect.left() + rect.width() * 0.25), y)
+    right = grab.pixelColor(int(rect.left() + rect.width() * 0.75), y)
+    assert (left.red(), left.blue()) == (255, 0) and (right.red(), right.blue()) == (0, 255)
+    levels = next(iter(canvas._pyramids.values()))
+    assert 3 <= len(levels) <= 5  # 2400 → 1200 → 600 → 300 px wide, enough for 240 px on screen
