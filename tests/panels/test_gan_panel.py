@@ -208,3 +208,14 @@ def test_too_few_images_is_reported(qtbot, ctx, panel, tmp_path):
     assert "found 1 usable image" in reported.args[1]
     qtbot.waitUntil(lambda: panel.train_box.train_button.isEnabled(), timeout=10000)
     assert "failed" in panel.train_box.status_label.text()
+
+
+def test_malformed_user_model_is_reported_not_crashing(qtbot, ctx, panel):
+    bad = ctx.data_dir() / "gan" / "broken.safetensors"
+    bad.write_bytes(b"\x80\x04 this is a pickle, renamed")
+    panel.reload_models(select=str(bad))
+    assert panel.model_path() == bad
+    with qtbot.waitSignal(ctx.reporter.reported, timeout=20000) as reported:
+        panel.refresh(seeds=[1, 2])
+    assert "not a valid .safetensors" in reported.args[1]
+    _wait_idle(qtbot, ctx)
