@@ -48,7 +48,7 @@ class Sample:
         if "seed" in r:
             return f"seed {r['seed']}"
         if "variation" in r:
-            return f"var {r['variation']} of {_short_label(r['of'])}"
+            return f"{_short_label(r['of'])} · v{r['variation']}"
         if "cross" in r:
             return f"{_short_label(r['a'])} × {_short_label(r['b'])}"
         return "sample"

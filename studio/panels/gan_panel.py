@@ -227,7 +227,10 @@ class GanPanel(SampleActions, QWidget):
         parent = picked[0] if new_seed and picked else (self._variation[0] if self._variation else None)
         if parent is None or path is None:
             return
-        seed = random.randrange(1, 1_000_000) if new_seed or self._variation is None else self._variation[1]
+        # Variation seeds are small (1, 16, 31, …) so that captions such as "5 · v46" fit on a tile.
+        seed = (
+            15 * random.randrange(0, 200) + 1 if new_seed or self._variation is None else self._variation[1]
+        )
         if self.page is not None and new_seed:
             self.history.append(self.page)
         self._variation = (parent, seed)

@@ -105,6 +105,7 @@ def test_variations_are_deterministic_and_strength_controls_distance(model):
     d_far = np.mean([np.linalg.norm(v.latent - parent.latent) for v in far])
     assert d_near < d_far
     assert near[0].recipe["of"] == {"seed": 5} and near[0].recipe["strength"] == 0.2
+    assert near[1].label == "5 · v11"
 
 
 def test_interpolation_runs_from_a_to_b(model):
