@@ -264,9 +264,14 @@ class CanvasView(QWidget):
             levels = self._pyramids[image.cacheKey()] = [image]
         while scale * (2 ** (len(levels) - 1)) < 0.5 and min(levels[-1].width(), levels[-1].height()) > 1:
             last = levels[-1]
-            levels.append(last.scaled(max(1, last.width() // 2), max(1, last.height() // 2),
-                                      Qt.AspectRatioMode.IgnoreAspectRatio,
-                                      Qt.TransformationMode.SmoothTransformation))
+            levels.append(
+                last.scaled(
+                    max(1, last.width() // 2),
+                    max(1, last.height() // 2),
+                    Qt.AspectRatioMode.IgnoreAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
         index = 0
         while index + 1 < len(levels) and scale * (2 ** (index + 1)) <= 1.0:
             index += 1
