@@ -50,6 +50,15 @@ def _preload_libraries() -> None:
             dlopen(os.fsencode(path), _RTLD_NOW_GLOBAL)  # a foreign call: the GIL is released meanwhile
 
 
+def configure_threads() -> None:
+    """Give torch all cores but one, so the UI thread always has a core (called before each torch job)."""
+    import torch
+
+    wanted = max(1, (os.cpu_count() or 2) - 1)
+    if torch.get_num_threads() != wanted:
+        torch.set_num_threads(wanted)
+
+
 def preload_torch() -> Generator[Progress, None, bool]:
     """A job generator: map torch's libraries without the GIL, then import torch. Returns True if loaded."""
     if "torch" in sys.modules:
@@ -57,7 +66,6 @@ def preload_torch() -> Generator[Progress, None, bool]:
     yield Progress(0, 2, "loading PyTorch libraries")
     _preload_libraries()
     yield Progress(1, 2, "importing PyTorch")
-    import torch  # noqa: F401
-
+    configure_threads()
     yield Progress(2, 2, "PyTorch ready")
     return True

@@ -42,6 +42,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.reporter = ErrorReporter(self)
         self.runner = JobRunner(self.reporter, self)
+        self.runner.set_pool_initializer("torch", _configure_torch_threads)
         self.undo_stack = QUndoStack(self)
         self.canvas = canvas
         self.preferences, problem = prefs_mod.load_preferences()
@@ -175,6 +176,12 @@ class AppContext(QObject):
 
     def status(self, message: str) -> None:
         self.status_message.emit(message)
+
+
+def _configure_torch_threads() -> None:
+    from models.torch_preload import configure_threads  # imports torch: only ever in a worker thread
+
+    configure_threads()
 
 
 def _fit_to(pixels: np.ndarray, doc: Document) -> np.ndarray:

@@ -127,6 +127,16 @@ class JobRunner(QObject):
             self._pools[name] = pool
         self._jobs: list[Job] = []
         self._closing = False
+        self._initializers: dict[str, Callable[[], None]] = {}
+
+    def set_pool_initializer(self, pool: str, initializer: Callable[[], None] | None) -> None:
+        """Call ``initializer()`` in the worker thread before each job of ``pool`` (e.g. torch threads)."""
+        if pool not in self._pools:
+            raise ValueError(f"unknown pool {pool!r}; expected one of {POOLS}")
+        if initializer is None:
+            self._initializers.pop(pool, None)
+        else:
+            self._initializers[pool] = initializer
 
     @property
     def jobs(self) -> list[Job]:
@@ -150,7 +160,7 @@ class JobRunner(QObject):
                 if job.record.key == key:
                     job.cancel()
         signals = WorkerSignals()  # created (so owned) in the GUI thread
-        worker = GeneratorWorker(factory, signals)
+        worker = GeneratorWorker(factory, signals, initializer=self._initializers.get(pool))
         job = Job(JobRecord(name=name, key=key), worker)
         if report_errors:
             job.failed.connect(lambda message, job=job: self._on_job_failed(job, message))

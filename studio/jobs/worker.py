@@ -39,10 +39,12 @@ class GeneratorWorker(QRunnable):
         factory: Callable[[], Generator[Progress, None, Any]],
         signals: WorkerSignals,
         preview_interval_s: float = 0.25,
+        initializer: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the Job keeps us alive until done
         self._factory = factory
+        self._initializer = initializer
         self.signals = signals
         self._cancel = threading.Event()
         self._preview_interval_s = preview_interval_s
@@ -63,6 +65,8 @@ class GeneratorWorker(QRunnable):
                 signals.cancelled.emit(None)
                 return
             signals.started.emit()
+            if self._initializer is not None:
+                self._initializer()
             gen = self._factory()
             last_preview = last_report = 0.0
             pending_preview = False

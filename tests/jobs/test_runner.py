@@ -155,3 +155,16 @@ def test_shutdown_with_a_job_running_waits_for_it(qtbot):
 def test_unknown_pool_is_refused(runner):
     with pytest.raises(ValueError, match="unknown pool"):
         runner.submit("x", counting_job(1), pool="gpu")
+
+
+def test_pool_initializer_runs_in_the_worker_before_each_job(qtbot, runner):
+    seen = []
+    runner.set_pool_initializer("torch", lambda: seen.append(threading.current_thread().name))
+    for _ in range(2):
+        job = runner.submit("t", counting_job(1), pool="torch")
+        with qtbot.waitSignal(job.finished, timeout=5000):
+            pass
+    cpu_job = runner.submit("c", counting_job(1), pool="cpu")
+    with qtbot.waitSignal(cpu_job.finished, timeout=5000):
+        pass
+    assert len(seen) == 2 and threading.main_thread().name not in seen
