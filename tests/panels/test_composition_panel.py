@@ -10,21 +10,6 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def ctx(qtbot):
-    from studio.canvas.view import CanvasView
-    from studio.context import AppContext
-
-    canvas = CanvasView()
-    qtbot.addWidget(canvas)
-    canvas.resize(400, 300)
-    context = AppContext(canvas)
-    yield context
-    running = [job.name for job in context.runner.jobs if job.is_running]
-    context.runner.shutdown(5000)
-    assert not running, f"test left jobs running: {running}"
-
-
-@pytest.fixture
 def panel(qtbot, ctx):
     from studio.panels.composition_panel import CompositionPanel
 

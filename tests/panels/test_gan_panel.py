@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from PySide6.QtCore import Qt
 
 from models.gan import Checkpoint, GanArch, save_checkpoint
 from models.gan.networks import Discriminator, Generator
@@ -16,20 +17,6 @@ from models.gan.networks import Discriminator, Generator
 pytestmark = pytest.mark.gui
 
 TINY = GanArch(resolution=32, z_dim=16, ngf=8, ndf=8)
-
-
-@pytest.fixture
-def ctx(qtbot):
-    from studio.canvas.view import CanvasView
-    from studio.context import AppContext
-
-    canvas = CanvasView()
-    qtbot.addWidget(canvas)
-    context = AppContext(canvas)
-    yield context
-    running = [job.name for job in context.runner.jobs if job.is_running]
-    context.runner.shutdown(10000)
-    assert not running, f"test left jobs running: {running}"
 
 
 @pytest.fixture
@@ -218,4 +205,14 @@ def test_malformed_user_model_is_reported_not_crashing(qtbot, ctx, panel):
     with qtbot.waitSignal(ctx.reporter.reported, timeout=20000) as reported:
         panel.refresh(seeds=[1, 2])
     assert "not a valid .safetensors" in reported.args[1]
+    _wait_idle(qtbot, ctx)
+
+
+def test_refresh_button_draws_sixteen_new_seeds(qtbot, ctx, panel):
+    _wait_idle(qtbot, ctx)
+    before = [s.recipe for s in panel.grid.samples]
+    qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)  # clicked(bool) must not become seeds
+    qtbot.waitUntil(lambda: [s.recipe for s in panel.grid.samples] != before, timeout=20000)
+    seeds = [s.recipe["seed"] for s in panel.grid.samples]
+    assert len(set(seeds)) == 16 and seeds == list(range(seeds[0], seeds[0] + 16))
     _wait_idle(qtbot, ctx)

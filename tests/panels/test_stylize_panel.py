@@ -14,21 +14,6 @@ from studio.resources import EXAMPLES, STYLES
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def ctx(qtbot, tmp_path, monkeypatch):
-    from studio.canvas.view import CanvasView
-    from studio.context import AppContext
-
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))  # no VGG19 weights here
-    canvas = CanvasView()
-    qtbot.addWidget(canvas)
-    context = AppContext(canvas)
-    yield context
-    running = [job.name for job in context.runner.jobs if job.is_running]
-    context.runner.shutdown(20000)
-    assert not running, f"test left jobs running: {running}"
-
-
 def _wait_idle(qtbot, ctx, timeout=60000):
     qtbot.waitUntil(lambda: not any(j.is_running for j in ctx.runner.jobs), timeout=timeout)
 

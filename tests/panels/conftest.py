@@ -1,0 +1,19 @@
+"""Panels are built as Panel(ctx): a real AppContext over a bare canvas, checked for stray jobs."""
+
+import pytest
+
+
+@pytest.fixture
+def ctx(qtbot, tmp_path, monkeypatch):
+    from studio.canvas.view import CanvasView
+    from studio.context import AppContext
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))  # no VGG19 weights here
+    canvas = CanvasView()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    context = AppContext(canvas)
+    yield context
+    running = [job.name for job in context.runner.jobs if job.is_running]
+    context.runner.shutdown(20000)
+    assert not running, f"test left jobs running: {running}"
