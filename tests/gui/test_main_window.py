@@ -271,3 +271,18 @@ def test_minified_large_image_draws_from_a_pyramid_level(qtbot, window):
     assert (left.red(), left.blue()) == (255, 0) and (right.red(), right.blue()) == (0, 255)
     levels = next(iter(canvas._pyramids.values()))
     assert 3 <= len(levels) <= 5  # 2400 → 1200 → 600 → 300 px wide, enough for 240 px on screen
+
+
+def test_o_cycles_guides_and_shift_o_flips_in_the_window(qtbot, window, photo):
+    open_and_wait(qtbot, window, photo)
+    guide = window.panels["Composition"].guide
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_O)
+    assert guide.visible
+    first = guide.kind
+    qtbot.keyClick(window.canvas, Qt.Key.Key_O)
+    assert guide.kind != first
+    guide.update(kind="golden-spiral")  # Shift+O flips the guides that have an orientation
+    qtbot.keyClick(window.canvas, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+    assert (guide.flip_h, guide.flip_v) == (True, False)
