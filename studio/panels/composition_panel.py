@@ -6,7 +6,7 @@ Apply crops the document through ``ctx.crop`` (undoable).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.composition.analysis import Analysis, AnalysisConfig, analyse
 from studio.canvas.guide_painter import CropPainter, GuidePainter, HeatmapPainter
 from studio.panels.composition.guide_actions import GuideActions
 from studio.panels.composition.guide_form import GuideForm
 from studio.state.guides import FRAME_ASPECTS, CropOverlay, GuideOverlay, HeatmapOverlay
+
+if TYPE_CHECKING:  # the analysis pulls in scipy.ndimage (~0.4 s): imported on first use, not at start-up
+    from models.composition.analysis import Analysis
 
 SECTION = "composition"
 
@@ -135,6 +137,8 @@ class CompositionPanel(QWidget):
             self.ctx.status("Open an image to analyse its composition.")
             return None
         pixels = doc.flatten()
+        from models.composition.analysis import AnalysisConfig, analyse
+
         config = AnalysisConfig(aspects=FRAME_ASPECTS)
         self.advice_label.setText("Analysing…")
         job = self.ctx.runner.submit(
