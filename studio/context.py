@@ -179,9 +179,14 @@ class AppContext(QObject):
 
 
 def _configure_torch_threads() -> None:
-    from models.torch_preload import configure_threads  # imports torch: only ever in a worker thread
+    """Before each torch-pool job. Never the first import of torch: that is the warm-up's job, which maps
+    torch's libraries without holding the GIL (see models/torch_preload.py)."""
+    import sys
 
-    configure_threads()
+    if "torch" in sys.modules:
+        from models.torch_preload import configure_threads
+
+        configure_threads()
 
 
 def _fit_to(pixels: np.ndarray, doc: Document) -> np.ndarray:
