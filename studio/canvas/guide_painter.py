@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -88,10 +89,10 @@ def stroke_two_tone(
     painter.drawPath(path)
 
 
-class GuidePainter:
-    """Draws the guide of a :class:`GuideOverlay`; calls ``repaint`` (e.g. ``canvas.update``) on change."""
+class _OverlayPainter:
+    """Listens to a Qt-free overlay model and asks the canvas to repaint (``repaint``, e.g. ``canvas.update``)."""
 
-    def __init__(self, overlay: GuideOverlay, repaint: Callable[[], object] | None = None) -> None:
+    def __init__(self, overlay: Any, repaint: Callable[[], object] | None = None) -> None:
         self.overlay = overlay
         self._repaint = repaint
         overlay.changed.connect(self._on_overlay_changed)
@@ -102,6 +103,12 @@ class GuidePainter:
     def _on_overlay_changed(self, _names: set[str]) -> None:
         if self._repaint is not None:
             self._repaint()
+
+
+class GuidePainter(_OverlayPainter):
+    """Draws the guide of a :class:`GuideOverlay`."""
+
+    overlay: GuideOverlay
 
     def paint(self, painter: QPainter, image_rect: QRectF, scale: float) -> None:
         if not self.overlay.visible or image_rect.width() <= 0 or image_rect.height() <= 0:
@@ -134,24 +141,20 @@ def heatmap_image(saliency: np.ndarray) -> QImage:
     return image.copy()  # own the pixels: argb dies with this function
 
 
-class HeatmapPainter:
+class HeatmapPainter(_OverlayPainter):
     """Draws the saliency map of a :class:`HeatmapOverlay` stretched over the image."""
 
-    def __init__(self, overlay: HeatmapOverlay, repaint: Callable[[], object] | None = None) -> None:
-        self.overlay = overlay
-        self._repaint = repaint
-        self._image: QImage | None = None
-        overlay.changed.connect(self._on_overlay_changed)
+    overlay: HeatmapOverlay
 
-    def detach(self) -> None:
-        self.overlay.changed.disconnect(self._on_overlay_changed)
+    def __init__(self, overlay: HeatmapOverlay, repaint: Callable[[], object] | None = None) -> None:
+        self._image: QImage | None = None
+        super().__init__(overlay, repaint)
 
     def _on_overlay_changed(self, names: set[str]) -> None:
         if "saliency" in names:
             sal = self.overlay.saliency
             self._image = None if sal is None or sal.size == 0 else heatmap_image(sal)
-        if self._repaint is not None:
-            self._repaint()
+        super()._on_overlay_changed(names)
 
     def paint(self, painter: QPainter, image_rect: QRectF, scale: float) -> None:
         if not self.overlay.visible or self._image is None:
@@ -163,20 +166,10 @@ class HeatmapPainter:
         painter.restore()
 
 
-class CropPainter:
+class CropPainter(_OverlayPainter):
     """Draws a proposed crop of a :class:`CropOverlay`: the outside dimmed, a two-tone frame and thirds."""
 
-    def __init__(self, overlay: CropOverlay, repaint: Callable[[], object] | None = None) -> None:
-        self.overlay = overlay
-        self._repaint = repaint
-        overlay.changed.connect(self._on_overlay_changed)
-
-    def detach(self) -> None:
-        self.overlay.changed.disconnect(self._on_overlay_changed)
-
-    def _on_overlay_changed(self, _names: set[str]) -> None:
-        if self._repaint is not None:
-            self._repaint()
+    overlay: CropOverlay
 
     def paint(self, painter: QPainter, image_rect: QRectF, scale: float) -> None:
         if self.overlay.rect is None:
