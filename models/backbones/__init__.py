@@ -3,7 +3,8 @@ package) and VGG19 (torchvision's architecture, weights supplied by the user, ne
 
 This module is torch-free so the UI can ask which backbones are available without importing torch;
 :func:`load_backbone` imports torch. Every backbone is an ``nn.Module`` in eval mode, without grads, with
-``name``, ``features(x, layers) -> dict[str, Tensor]`` for RGB input in [0, 1] and ``set_padding(mode)``.
+``name``, ``features(x, layers, reduce=None) -> dict[str, Tensor]`` for RGB input in [0, 1] (``reduce``
+replaces each activation as soon as it is made, e.g. by its statistics) and ``set_padding(mode)``.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -58,6 +59,17 @@ class SamePad(nn.Module):
         if top == bottom == left == right == 0:
             return x
         return F.pad(x, (left, right, top, bottom), mode=self.mode)
+
+
+class _ReducedTaps(dict[str, Any]):
+    """A tap dictionary that stores ``reduce(name, activation)`` instead of the activation."""
+
+    def __init__(self, reduce: Callable[[str, torch.Tensor], Any]) -> None:
+        super().__init__()
+        self.reduce = reduce
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, self.reduce(name, value))
 
 
 class _Block(nn.Module):
@@ -134,10 +146,17 @@ class EfficientNetLite0(nn.Module):
     def normalize(x: torch.Tensor) -> torch.Tensor:
         return (x * 255.0 - 127.0) / 128.0
 
-    def features(self, x: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
-        """Activations named in ``layers`` for an image batch ``x`` in [0, 1]; stops at the deepest one."""
+    def features(
+        self, x: torch.Tensor, layers: Iterable[str], reduce: Callable[[str, torch.Tensor], Any] | None = None
+    ) -> dict[str, Any]:
+        """Activations named in ``layers`` for an image batch ``x`` in [0, 1]; stops at the deepest one.
+
+        With ``reduce``, each activation is replaced by ``reduce(name, activation)`` as soon as it is made
+        (e.g. its statistics), so no two large feature maps need to be held at once.
+        """
         wanted = set(layers)
-        taps: dict[str, torch.Tensor] = {}  # only wanted activations: at 2048 px the rest is gigabytes
+        # only wanted activations: at 2048 px the rest is gigabytes
+        taps: dict[str, Any] = {} if reduce is None else _ReducedTaps(reduce)
         h = F.relu6(self._bn0(self._conv_stem(self._stem_pad(self.normalize(x)))))
         if "stem" in wanted:
             taps["stem"] = h

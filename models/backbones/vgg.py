@@ -7,8 +7,9 @@ Import this module only where torch is wanted: it imports torch at module level.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -66,18 +67,23 @@ class VGG19Features(nn.Module):
             if isinstance(module, nn.Conv2d):
                 module.padding_mode = "zeros" if mode == "constant" else mode
 
-    def features(self, x: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
-        """Activations named in ``layers`` for an image batch ``x`` in [0, 1]; stops at the deepest one."""
+    def features(
+        self, x: torch.Tensor, layers: Iterable[str], reduce: Callable[[str, torch.Tensor], Any] | None = None
+    ) -> dict[str, Any]:
+        """Activations named in ``layers`` for an image batch ``x`` in [0, 1]; stops at the deepest one.
+
+        With ``reduce``, each activation is replaced by ``reduce(name, activation)`` as soon as it is made.
+        """
         wanted = set(layers)
         unknown = wanted - set(self.names)
         if unknown:
             raise KeyError(f"unknown layers for vgg19: {sorted(unknown)}")
-        out: dict[str, torch.Tensor] = {}
+        out: dict[str, Any] = {}
         h = (x - self.mean) / self.std
         for name, module in zip(self.names, self.body, strict=True):
             h = module(h)
             if name in wanted:
-                out[name] = h
+                out[name] = h if reduce is None else reduce(name, h)
                 if len(out) == len(wanted):
                     break
         return out

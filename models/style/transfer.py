@@ -149,8 +149,8 @@ def _optimise(
     else:
         # Start from the photo recoloured to the paintings' palette: pixel-wise Adam moves global colour
         # slowly, so this saves many steps and the optimiser spends them on texture.
-        recoloured = match_colors(content_full, color_stats(styles_full, weights))
-        start_full = content_full + config.strength * (recoloured - content_full)
+        start_full = match_colors(content_full, color_stats(styles_full, weights))
+        start_full = content_full + config.strength * (start_full - content_full)
 
     def finish(x: torch.Tensor) -> np.ndarray:
         x = _resized(x, out_h, out_w)
@@ -168,6 +168,10 @@ def _optimise(
     if config.strength == 0.0:  # nothing to transfer: the photo itself (colour-space round trip free)
         return result(content_full, 0)
 
+    def content_reduce(name: str, feat: torch.Tensor) -> tuple[Any, Any]:
+        """A content layer is kept whole; a style layer is reduced to its statistics."""
+        return (feat if name in plan.content else None, layer_stats(feat, kind) if name in layer_w else None)
+
     step = 0
     done_work = 0.0
     last_preview = -1e9  # the first preview comes after the first step, well within 3 s
@@ -176,21 +180,27 @@ def _optimise(
         w, h = fit_long_side(out_w, out_h, side)
         content = _resized(content_full, h, w)
         with torch.no_grad():
-            c_targets = net.features(content, plan.content)
-            c_stats = {k: layer_stats(v, kind) for k, v in net.features(content, style_names).items()}
+            # Statistics are taken as each activation is made and the activation dropped: at 2048 px the
+            # feature maps of one image are about a GB.
+            pairs = net.features(content, set(style_names) | set(plan.content), reduce=content_reduce)
+            c_targets = {k: f for k, (f, _) in pairs.items() if f is not None}
+            c_stats = {k: st for k, (_, st) in pairs.items() if st is not None}
             target: dict[str, Any] = {}
             for s_img, s_w in zip(styles_full, weights, strict=True):
                 s_long = min(MAX_SIZE, max(_MIN_STYLE_SIDE, int(round(side * config.style_scale))))
                 sw, sh = fit_long_side(s_img.shape[-1], s_img.shape[-2], s_long)
-                feats = net.features(_resized(s_img, sh, sw), style_names)
+                s_stats = net.features(
+                    _resized(s_img, sh, sw), style_names, reduce=lambda _n, f: layer_stats(f, kind)
+                )
                 for name in style_names:
-                    st = layer_stats(feats[name], kind).scaled(s_w)
+                    st = s_stats[name].scaled(s_w)
                     target[name] = st if name not in target else target[name] + st
             # strength: how far the statistics move from the photo's own towards the painting's
             target = {k: c_stats[k].lerp(v, config.strength) for k, v in target.items()}
         if ema is None:
             noise = torch.randn(content.shape, generator=gen).to(device) * 0.02
             x0 = (_resized(start_full, h, w) + noise).clamp(0, 1)
+            del noise, start_full  # the start is needed once; at 2048 px each image copy is 33 MB
         else:
             x0 = _resized(ema, h, w)
 
@@ -205,7 +215,8 @@ def _optimise(
             return total
 
         x = x0.clone().requires_grad_(True)
-        ema = x0.clone()
+        ema = x0  # a tensor of its own (made above), averaged in place from here on
+        del x0
         opt = PixelAdam(x, lr=preset.lr if scale_index == 0 else preset.lr * 0.6)
         for _ in range(n_steps):
             opt.zero_grad()
