@@ -60,6 +60,86 @@ class SamePad(nn.Module):
             return x
         return F.pad(x, (left, right, top, bottom), mode=self.mode)
 
+    def conv(self, x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
+        """``conv(self(x))``; with frozen weights, the padded copy of ``x`` is not kept for backward."""
+        if conv.weight.requires_grad or self.mode not in ("constant", "replicate"):
+            return conv(self(x))
+        pads = (*self._amounts(x.shape[-1]), *self._amounts(x.shape[-2]))
+        return _PadConv.apply(x, conv.weight, conv.bias, pads, self.mode, conv.stride, conv.groups)
+
+
+class _PadConv(torch.autograd.Function):
+    """Pad, then convolve with frozen weights, saving only the weights for backward.
+
+    Autograd's own conv saves its (padded) input for a weight gradient nobody asks for here: in block 1
+    at 2048 px that copy is 256 MB. The input gradient needs only the weights, and a transposed
+    convolution makes it in one tensor (``convolution_backward`` of a depthwise conv on CPU makes two).
+    """
+
+    @staticmethod
+    def forward(  # type: ignore[override]
+        ctx: Any, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
+        pads: tuple[int, int, int, int], mode: str, stride: tuple[int, int], groups: int,
+    ) -> torch.Tensor:  # fmt: skip
+        ctx.save_for_backward(weight)
+        ctx.conf = (x.shape, pads, mode, stride, groups)
+
+        padded = F.pad(x, pads, mode=mode) if any(pads) else x
+        return F.conv2d(padded, weight, bias, stride, 0, 1, groups)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:  # type: ignore[override]
+        (weight,) = ctx.saved_tensors
+        shape, (left, right, top, bottom), mode, stride, groups = ctx.conf
+        h, w = shape[2], shape[3]
+        # the transposed convolution, sized to the padded input (rows a stride skipped get no gradient)
+        extra = (
+            h + top + bottom - ((grad.shape[2] - 1) * stride[0] + weight.shape[2]),
+            w + left + right - ((grad.shape[3] - 1) * stride[1] + weight.shape[3]),
+        )
+
+        g = F.conv_transpose2d(grad, weight, stride=stride, groups=groups, output_padding=extra)
+        if mode == "replicate":  # pad pixels were copies of the edge pixels: their gradients go there
+            _fold_edges(g, 3, left, right)
+            _fold_edges(g, 2, top, bottom)
+        # a view into g rather than a copy: one tensor of this size less at the peak of backward
+        return g[..., top : top + h, left : left + w], None, None, None, None, None, None
+
+
+def _fold_edges(g: torch.Tensor, dim: int, before: int, after: int) -> None:
+    """Add the ``before`` first and ``after`` last slices of ``g`` along ``dim`` onto its inner edges."""
+    n = g.shape[dim] - before - after
+    if before:
+        g.narrow(dim, before, 1).add_(g.narrow(dim, 0, before).sum(dim, keepdim=True))
+    if after:
+        g.narrow(dim, before + n - 1, 1).add_(g.narrow(dim, before + n, after).sum(dim, keepdim=True))
+
+
+class _ReLU6(torch.autograd.Function):
+    """ReLU6 in place on a fresh activation, keeping only its output for backward.
+
+    ``F.relu6(inplace=True)`` under autograd copies its input first, so it saves nothing; at 2048 px the
+    expand activation of block 1 is 256 MB.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        x.clamp_(0.0, 6.0)
+        ctx.mark_dirty(x)
+        ctx.save_for_backward(x)
+        return x
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        (y,) = ctx.saved_tensors
+        # 0 < y < 6 exactly where 0 < x < 6; one fused kernel, no boolean masks of the activation's size
+        return torch.ops.aten.hardtanh_backward(grad, y, 0.0, 6.0)
+
+
+def _relu6_(x: torch.Tensor) -> torch.Tensor:
+    """ReLU6 of a freshly computed activation, in place (the classifier's conv outputs are never reused)."""
+    return _ReLU6.apply(x) if torch.is_grad_enabled() and x.requires_grad else x.clamp_(0.0, 6.0)
+
 
 class _ReducedTaps(dict[str, Any]):
     """A tap dictionary that stores ``reduce(name, activation)`` instead of the activation."""
@@ -97,11 +177,13 @@ class _Block(nn.Module):
         wanted: set[str] | None = None,
     ) -> torch.Tensor:
         h = x
+        # ReLU6 in place on a fresh conv output: autograd keeps one tensor instead of two (at 2048 px the
+        # expand activation of block 1 alone is a quarter of a GB)
         if self.has_expand:
-            h = F.relu6(self._bn0(self._expand_conv(h)))
+            h = _relu6_(self._bn0(self._expand_conv(h)))
             if taps is not None and (wanted is None or f"{name}.expand" in wanted):
                 taps[f"{name}.expand"] = h
-        h = F.relu6(self._bn1(self._depthwise_conv(self._pad(h))))
+        h = _relu6_(self._bn1(self._pad.conv(h, self._depthwise_conv)))
         if taps is not None and (wanted is None or f"{name}.dw" in wanted):
             taps[f"{name}.dw"] = h
         h = self._bn2(self._project_conv(h))
@@ -157,7 +239,7 @@ class EfficientNetLite0(nn.Module):
         wanted = set(layers)
         # only wanted activations: at 2048 px the rest is gigabytes
         taps: dict[str, Any] = {} if reduce is None else _ReducedTaps(reduce)
-        h = F.relu6(self._bn0(self._conv_stem(self._stem_pad(self.normalize(x)))))
+        h = _relu6_(self._bn0(self._stem_pad.conv(self.normalize(x), self._conv_stem)))
         if "stem" in wanted:
             taps["stem"] = h
         for i, block in enumerate(self._blocks):
@@ -185,16 +267,15 @@ class EfficientNetLite0(nn.Module):
         from torch.utils.checkpoint import checkpoint
 
         wanted = set(layers)
-        zero = x.new_zeros(())
 
         def taps_loss(taps: dict[str, torch.Tensor]) -> torch.Tensor:
-            total = zero
+            total = x.new_zeros(())  # a new one each time: a segment's outputs must be its own tensors
             for name in wanted & taps.keys():
                 total = total + loss_fn(name, taps[name])
             return total
 
         def stem(inp: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            h = F.relu6(self._bn0(self._conv_stem(self._stem_pad(self.normalize(inp)))))
+            h = _relu6_(self._bn0(self._stem_pad.conv(self.normalize(inp), self._conv_stem)))
             return h, taps_loss({"stem": h})
 
         def block_segment(i: int) -> Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
@@ -206,10 +287,14 @@ class EfficientNetLite0(nn.Module):
 
             return run
 
+        # Reentrant checkpoints: a segment is one node, so its backward (and recomputation) waits until
+        # the gradient of its output has come back from the deeper blocks. With per-op (non-reentrant)
+        # checkpoints, the statistics loss of block 1 is differentiated first and its 256 MB (2048 px)
+        # activation and gradient are held through the backward of every deeper block.
         deepest = max((self._tap_order(n) for n in wanted), default=-1)
-        h, total = checkpoint(stem, x, use_reentrant=False)
+        h, total = checkpoint(stem, x, use_reentrant=True, preserve_rng_state=False)
         for i in range(min(deepest, len(self._blocks) - 1) + 1):
-            h, loss = checkpoint(block_segment(i), h, use_reentrant=False)
+            h, loss = checkpoint(block_segment(i), h, use_reentrant=True, preserve_rng_state=False)
             total = total + loss
         return total
 

@@ -9,6 +9,7 @@ dominated by one layer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -32,12 +33,33 @@ class Stats:
         return Stats(self.mean + other.mean, self.second + other.second)
 
 
+class _Moments(torch.autograd.Function):
+    """Channel means and E[ffᵀ] of a (1, C, H, W) activation, seen as a C x N matrix ``f``.
+
+    Autograd's own backward of ``f @ f.T`` makes two C x N gradients (one per operand) and their sum, and
+    the gradient of a reshaped view cannot be added in place to the activation's other gradient; this
+    backward makes one plain tensor of the activation's shape. At 2048 px such a map of block 1 is 256 MB.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, feat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:  # type: ignore[override]
+        ctx.save_for_backward(feat)
+        f = feat.reshape(feat.shape[1], -1)
+        return f.mean(1), f @ f.T / f.shape[1]
+
+    @staticmethod
+    def backward(ctx: Any, g_mean: torch.Tensor, g_gram: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        (feat,) = ctx.saved_tensors
+        f = feat.reshape(feat.shape[1], -1)
+        n = f.shape[1]
+        grad = torch.empty_like(feat, memory_format=torch.contiguous_format)
+        torch.addmm((g_mean / n)[:, None], (g_gram + g_gram.T) / n, f, out=grad.view(f.shape))
+        return grad
+
+
 def layer_stats(feat: torch.Tensor, kind: str) -> Stats:
     """Mean + covariance (``kind="meancov"``) or mean + Gram (``"gram"``) of a (1, C, H, W) activation."""
-    f = feat.flatten(2)[0]  # C x N
-    n = f.shape[1]
-    mean = f.mean(1)
-    gram = f @ f.T / n
+    mean, gram = _Moments.apply(feat)
     if kind == "gram":
         return Stats(mean, gram)
     # E[ffᵀ] - μμᵀ rather than centring a copy: the copy is the largest tensor at 2048 px

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 import torch
+import torch.nn.functional as F
+from torch import nn
 
-from models.backbones.efficientnet_lite import load_efficientnet_lite0
+import models.backbones.efficientnet_lite as lite
+from models.backbones.efficientnet_lite import SamePad, load_efficientnet_lite0
 
 
 @pytest.fixture(scope="module")
@@ -13,6 +16,37 @@ def model():
     net = load_efficientnet_lite0()
     net.set_padding("replicate")
     return net
+
+
+@pytest.mark.parametrize("mode", ["replicate", "constant"])
+@pytest.mark.parametrize(
+    ("kernel", "stride", "c_in", "c_out", "groups"), [(3, 2, 5, 5, 5), (5, 1, 4, 4, 4), (3, 2, 3, 8, 1)]
+)
+def test_pad_conv_matches_pad_then_conv(mode, kernel, stride, c_in, c_out, groups):
+    torch.manual_seed(0)
+    pad = SamePad(kernel, stride)
+    pad.mode = mode
+    conv = nn.Conv2d(c_in, c_out, kernel, stride=stride, groups=groups).double().requires_grad_(False)
+    for h, w in [(7, 9), (8, 8), (1, 5), (2, 3)]:
+        x1 = torch.rand(1, c_in, h, w, dtype=torch.float64, requires_grad=True)
+        x2 = x1.detach().clone().requires_grad_(True)
+        plain, ours = conv(pad(x1)), pad.conv(x2, conv)
+        weights = torch.rand_like(plain)
+        (plain * weights).sum().backward()
+        (ours * weights).sum().backward()
+        torch.testing.assert_close(ours, plain)
+        torch.testing.assert_close(x2.grad, x1.grad)
+
+
+def test_in_place_relu6_has_relu6_gradient():
+    x1 = (torch.randn(2, 3, 4, 5, dtype=torch.float64) * 5).requires_grad_(True)
+    x2 = x1.detach().clone().requires_grad_(True)
+    weights = torch.randn(2, 3, 4, 5, dtype=torch.float64)
+    (F.relu6(x1 * 1.0) * weights).sum().backward()
+    out = lite._relu6_(x2 * 1.0)
+    (out * weights).sum().backward()
+    torch.testing.assert_close(out, F.relu6(x1.detach()))
+    torch.testing.assert_close(x2.grad, x1.grad)
 
 
 def test_reduce_replaces_each_activation(model):
