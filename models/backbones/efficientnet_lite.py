@@ -20,6 +20,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from models.backbones.memory import release_free_memory
+
 # (kernel, stride, expand ratio, in, out, repeats) per stage, as in the TF reference for lite0.
 _STAGES: tuple[tuple[int, int, int, int, int, int], ...] = (
     (3, 1, 1, 32, 16, 1),
@@ -68,6 +70,13 @@ class SamePad(nn.Module):
         return _PadConv.apply(x, conv.weight, conv.bias, pads, self.mode, conv.stride, conv.groups)
 
 
+# A depthwise convolution on more elements than this pads and convolves its channels in slices.
+_CHUNK_ELEMENTS = 16 * 1024 * 1024
+# A checkpointed segment whose input is larger than this first returns the heap's free pages to the OS
+# when it is recomputed for backward: it is about to make the largest tensors of the whole pass.
+_TRIM_ELEMENTS = 8 * 1024 * 1024
+
+
 class _PadConv(torch.autograd.Function):
     """Pad, then convolve with frozen weights, saving only the weights for backward.
 
@@ -84,8 +93,14 @@ class _PadConv(torch.autograd.Function):
         ctx.save_for_backward(weight)
         ctx.conf = (x.shape, pads, mode, stride, groups)
 
-        padded = F.pad(x, pads, mode=mode) if any(pads) else x
-        return F.conv2d(padded, weight, bias, stride, 0, 1, groups)
+        def conv(lo: int, hi: int) -> torch.Tensor:
+            if hi - lo == x.shape[1]:  # all of it (the only way for a conv that is not depthwise)
+                part, w, b, n = x, weight, bias, groups
+            else:
+                part, w, b, n = x[:, lo:hi], weight[lo:hi], None if bias is None else bias[lo:hi], hi - lo
+            return F.conv2d(F.pad(part, pads, mode=mode) if any(pads) else part, w, b, stride, 0, 1, n)
+
+        return _by_channels(conv, x, groups)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:  # type: ignore[override]
@@ -98,12 +113,39 @@ class _PadConv(torch.autograd.Function):
             w + left + right - ((grad.shape[3] - 1) * stride[1] + weight.shape[3]),
         )
 
-        g = F.conv_transpose2d(grad, weight, stride=stride, groups=groups, output_padding=extra)
+        def transposed(lo: int, hi: int) -> torch.Tensor:
+            if hi - lo == grad.shape[1]:
+                part, w, n = grad, weight, groups
+            else:
+                part, w, n = grad[:, lo:hi], weight[lo:hi], hi - lo
+            return F.conv_transpose2d(part, w, stride=stride, groups=n, output_padding=extra)
+
+        g = _by_channels(transposed, grad, groups, scale=stride[0] * stride[1])
         if mode == "replicate":  # pad pixels were copies of the edge pixels: their gradients go there
             _fold_edges(g, 3, left, right)
             _fold_edges(g, 2, top, bottom)
         # a view into g rather than a copy: one tensor of this size less at the peak of backward
         return g[..., top : top + h, left : left + w], None, None, None, None, None, None
+
+
+def _by_channels(
+    conv: Callable[[int, int], torch.Tensor], x: torch.Tensor, groups: int, scale: int = 1
+) -> torch.Tensor:
+    """``conv(0, C)``; a large depthwise one is run a slice of channels at a time into one output, so
+    the padded copies and oneDNN's working buffers exist for a slice only."""
+    c = x.shape[1]
+    slices = -(-x.numel() * scale // _CHUNK_ELEMENTS) if groups == c else 1
+    if slices <= 1:
+        return conv(0, c)
+    step = -(-c // slices)
+    out = None
+    for lo in range(0, c, step):
+        part = conv(lo, min(c, lo + step))
+        if out is None:
+            out = part.new_empty((part.shape[0], c, *part.shape[2:]))
+        out[:, lo : lo + part.shape[1]] = part
+    assert out is not None
+    return out
 
 
 def _fold_edges(g: torch.Tensor, dim: int, before: int, after: int) -> None:
@@ -275,11 +317,15 @@ class EfficientNetLite0(nn.Module):
             return total
 
         def stem(inp: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            if torch.is_grad_enabled() and inp.numel() > _TRIM_ELEMENTS:
+                release_free_memory()
             h = _relu6_(self._bn0(self._stem_pad.conv(self.normalize(inp), self._conv_stem)))
             return h, taps_loss({"stem": h})
 
         def block_segment(i: int) -> Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
             def run(inp: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+                if torch.is_grad_enabled() and inp.numel() > _TRIM_ELEMENTS:  # recomputing for backward
+                    release_free_memory()
                 taps: dict[str, torch.Tensor] = {}
                 h = self._blocks[i](inp, taps, f"b{i}")
                 taps[f"b{i}"] = h

@@ -110,6 +110,7 @@ def _optimise(
     import torch
 
     from models.backbones import load_backbone
+    from models.backbones.memory import release_free_memory
     from models.style.losses import (
         color_stats,
         content_loss,
@@ -179,6 +180,7 @@ def _optimise(
     for scale_index, (side, n_steps) in enumerate(scales):
         w, h = fit_long_side(out_w, out_h, side)
         content = _resized(content_full, h, w)
+        release_free_memory()  # what the last scale's passes left in the heap (see backbones.memory)
         with torch.no_grad():
             # Statistics are taken as each activation is made and the activation dropped: at 2048 px the
             # feature maps of one image are about a GB.
