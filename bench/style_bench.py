@@ -3,8 +3,8 @@
 For each size, times one VGG19 forward+backward pass through the classic Gatys layers (a randomly
 initialised network: the cost does not depend on the weights) and a full Draft and Balanced stylization
 with the default backbone, and prints them as multiples of the VGG19 iteration. Targets on 2 CPU cores:
-Balanced at 512 px within 20 VGG19 iterations, Draft within 8. ``--memory`` also measures peak resident
-memory of a 2048 px run (in a subprocess, stopped after its first step at full size; target < 3 GB).
+Balanced at 512 px within 20 VGG19 iterations, Draft within 8. ``--memory`` also measures the peak resident
+memory of whole Draft runs at 2048 px, a 3:2 and a square photo (each in a subprocess; target < 3 GB).
 
     .venv/bin/python bench/style_bench.py [--sizes 256,512,1024] [--device auto] [--memory]
 """
@@ -82,20 +82,47 @@ def stylize_s(size: int, quality: str, device: str) -> tuple[float, float]:
     return time.perf_counter() - t0, first[0]
 
 
-def peak_memory_child(size: int, device: str) -> None:
-    """Run until the first step at full size, then print peak RSS (and CUDA peak) as JSON."""
-    content = np.asarray(load_image(CONTENT).pixels)
+def peak_rss_gb() -> float:
+    """Peak resident memory of this process so far: everything, torch's own libraries included.
+
+    VmHWM where there is a /proc (it starts afresh at exec); not ru_maxrss, which on Linux a subprocess
+    inherits from its parent (after the speed runs above that is several GB that are not the child's).
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024**2
+    except OSError:
+        pass
+    scale = 1024**3 if sys.platform == "darwin" else 1024**2  # bytes on macOS, KiB elsewhere
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def peak_memory_child(size: int, device: str, content_name: str) -> None:
+    """Run a whole Draft stylization at ``size`` and print, as JSON, the peak resident memory of the
+    process, the floor before any image work (torch imported, backbone loaded), and CUDA's peak where
+    there is one."""
+    from models.backbones import load_backbone
+
+    load_backbone(device=device)
+    floor = peak_rss_gb()
+    content = np.asarray(load_image(EXAMPLES / content_name).pixels)
     style = load_image(STYLE).pixels
     gen = stylize(content, [style], StyleConfig(size=size, quality="draft", device=device))
-    for report in gen:
-        if f"({size}×" in report.message:
-            break
-    gen.close()
-    out = {"rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2}
+    full_size_steps = 0
+    for report in gen:  # to the end: every full-size step and the final image, not just the first step
+        full_size_steps += f"({size}×" in report.message or f"×{size})" in report.message
+    out = {
+        "content": content_name,
+        "full_size_steps": full_size_steps,
+        "floor_gb": round(floor, 2),
+        "rss_gb": round(peak_rss_gb(), 2),
+    }
     if device == "cuda":
         import torch
 
-        out["cuda_gb"] = torch.cuda.max_memory_allocated() / 1024**3
+        out["cuda_gb"] = round(torch.cuda.max_memory_allocated() / 1024**3, 2)
     print(json.dumps(out))
 
 
@@ -107,6 +134,7 @@ def main() -> None:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory at 2048 px")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-content", default=CONTENT.name, help=argparse.SUPPRESS)
     args = parser.parse_args()
     import torch
 
@@ -114,21 +142,24 @@ def main() -> None:
     threads = max(1, (os.cpu_count() or 2) - 1)  # what the engine uses: the UI keeps a core
     torch.set_num_threads(threads)
     if args.memory_child:
-        peak_memory_child(args.memory_child, device)
+        peak_memory_child(args.memory_child, device, args.memory_content)
         return
     print(f"device={device} cpu_count={os.cpu_count()} torch_threads={threads} torch={torch.__version__}")
     print(f"{'size':>5} {'VGG19 it s':>10} {'draft s':>8} {'= VGG its':>9} {'balanced s':>10} {'= VGG its':>9} "
           f"{'1st preview s':>13}")  # fmt: skip
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",") if s):  # --sizes '' with --memory: memory only
         vgg = vgg_iteration_s(size, device)
         draft, _ = stylize_s(size, "draft", device)
         balanced, first = stylize_s(size, "balanced", device)
         print(f"{size:>5} {vgg:>10.2f} {draft:>8.1f} {draft / vgg:>9.1f} {balanced:>10.1f} {balanced / vgg:>9.1f} "
               f"{first:>13.2f}", flush=True)  # fmt: skip
     if args.memory:
-        cmd = [sys.executable, __file__, "--device", device, "--memory-child", "2048"]
-        result = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        print("peak memory at 2048 px (first full-size step, draft):", result.stdout.strip().splitlines()[-1])
+        # chelsea gives 2048x1362; a square photo (2048x2048) has 1.5x the pixels: the worst case
+        for content in (CONTENT.name, "astronaut.png"):
+            cmd = [sys.executable, __file__, "--device", device, "--memory-child", "2048"]
+            cmd += ["--memory-content", content]
+            result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            print("peak memory of a whole Draft run at 2048 px:", result.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
