@@ -156,3 +156,24 @@ def test_cuda_without_a_gpu_is_a_clear_error():
 def test_runs_on_cuda():
     result = drive(stylize(_content(), [_stripes()], StyleConfig(size=64, quality="draft", device="cuda")))
     assert result.image.shape == (64, 64, 3) and result.provenance["device"] == "cuda"
+
+
+def test_previews_of_coarse_scales_are_bounded_and_the_last_scale_is_full_size(monkeypatch):
+    import models.style.transfer as transfer
+    from models.style.config import Preset
+
+    monkeypatch.setitem(
+        transfer.PRESETS, "draft", Preset(start=16, ratio=2.0, iters_coarse=3, iters_fine=2, lr=0.03)
+    )
+    monkeypatch.setattr(transfer, "PREVIEW_SIDE", 20)
+    monkeypatch.setattr(transfer, "PREVIEW_INTERVAL_S", 0.0)  # a preview after every step
+    content = np.dstack([_content(24, 48), np.full((24, 48), 200, np.uint8)])
+    reports: list[Progress] = []
+    result = drive(stylize(content, [_stripes()], StyleConfig(size=48, quality="draft")), reports.append)
+    widths = {r.message.split("(")[1].split("×")[0]: r.preview.shape for r in reports}
+    assert widths == {
+        "16": (10, 20, 4),
+        "32": (16, 32, 4),
+        "48": (24, 48, 4),
+    }  # working size, ≥ 20, then full
+    assert result.image.shape == (24, 48, 4) and (reports[-1].preview == result.image).all()
