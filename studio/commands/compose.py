@@ -85,10 +85,25 @@ def run(args: argparse.Namespace) -> int:
     frame_aspect = _aspect(args.aspect)
     grid = _grid(args.grid)
     if args.output:
+        _check_output(args.output, args.image)
         _draw(args, frame_aspect, grid)
     if args.json or not args.output:
         _analyse(args)
     return 0
+
+
+def _check_output(output: str, image: str) -> None:
+    from studio.io.guard import OutputRefused, check_output, is_ours_image, same_file
+    from studio.io.images import SAVE_EXTENSIONS
+
+    if Path(output).suffix.lower() not in SAVE_EXTENSIONS:
+        raise CliError(f"-o {output}: use one of {', '.join(sorted(SAVE_EXTENSIONS))}")
+    if same_file(output, image):
+        raise CliError(f"{output}: is the input image; originals are never overwritten")
+    try:
+        check_output(output, replaceable=is_ours_image, what="image")
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
 
 def _analyse(args: argparse.Namespace) -> None:
