@@ -10,7 +10,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -199,4 +199,6 @@ def _keep_bad_copy(path: Path) -> Path | None:
 def save_preferences(prefs: Preferences, path: Path | None = None) -> None:
     path = path or preferences_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps(asdict(prefs.validated()), indent=2, sort_keys=True))
+    # A repaired copy is written: the panels hold their own section dicts, which must stay the live ones.
+    clean = replace(prefs).validated()
+    atomic_write_text(path, json.dumps(asdict(clean), indent=2, sort_keys=True))
