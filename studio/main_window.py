@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
 
 from studio import __version__
 from studio.about import about_html
+from studio.autosave import Autosaver
 from studio.canvas.view import CanvasView
 from studio.context import AppContext
+from studio.io.autosave import Recovery, find_orphans
 from studio.io.images import IMAGE_EXTENSIONS
+from studio.io.ora import ProjectError, read_ora
 from studio.panels import PANELS
 from studio.preferences_dialog import PreferencesDialog
 from studio.settings import add_recent, app_settings, recent_files
@@ -51,6 +54,7 @@ class MainWindow(QMainWindow):
         self.canvas = CanvasView(self)
         self.setCentralWidget(self.canvas)
         self.ctx = AppContext(self.canvas, self)
+        self.autosaver = Autosaver(self.ctx, self)
         self.panels: dict[str, QWidget] = {}
         self._error_box: QMessageBox | None = None
         self._closed = False
@@ -353,6 +357,45 @@ class MainWindow(QMainWindow):
             return None
         return self.ctx.save_project(path)
 
+    # -- recovery -------------------------------------------------------------------------------
+    def ask_recover(self, recovery: Recovery) -> QMessageBox.StandardButton:  # tests replace this
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?", "", Answer.NoButton, self)
+        box.setText("Atelier did not close normally last time. Recover the work it autosaved?")
+        box.setInformativeText(
+            recovery.describe() + "\n\nIt opens as a new untitled picture; your own files are not touched."
+        )
+        box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole).setObjectName("recover")
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole).setObjectName("discard")
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole).setObjectName("later")
+        box.exec()
+        clicked = box.clickedButton()
+        name = clicked.objectName() if clicked is not None else "later"
+        return {"recover": Answer.Open, "discard": Answer.Discard}.get(name, Answer.Cancel)
+
+    def offer_recovery(self) -> bool:
+        """At start: offer the newest autosave left by a crash or a kill. True if one was recovered."""
+        for recovery in find_orphans(self.autosaver.slot.root):
+            answer = self.ask_recover(recovery)
+            if answer == Answer.Discard:
+                recovery.discard()
+                continue
+            if answer != Answer.Open:
+                return False  # Later: kept for the next start
+            try:
+                project = read_ora(recovery.work_path)
+            except ProjectError as exc:
+                self.ctx.reporter.report("Recovery", f"The autosaved work could not be read: {exc}")
+                return False
+            doc = project.document
+            doc.extras = dict(project.extras)
+            doc.path = None  # never written back over the user's file: Save asks for a name
+            doc.name = f"{Path(str(recovery.info.get('name') or 'Untitled')).stem} (recovered)"
+            self.autosaver.slot.adopt(recovery)
+            self.ctx.set_document(doc, unsaved=True)
+            self.ctx.status(f"Recovered {recovery.describe()}")
+            return True
+        return False
+
     # -- commands -------------------------------------------------------------------------------
     def open_path(self, path: str) -> None:
         """Open an image or project; unsaved changes to the open one are asked about first."""
@@ -409,6 +452,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply()
             self.ctx.save_preferences()
+            self.autosaver.set_interval(self.ctx.preferences.autosave_minutes)
 
     def about_dialog(self) -> None:
         QMessageBox.about(self, "About Atelier", about_html(__version__))
@@ -434,5 +478,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window_state", self.saveState())
         self.settings.sync()
         self.ctx.runner.shutdown(10000)
+        self.autosaver.close()  # saved or discarded: nothing to recover
         self.ctx.modified_changed.disconnect(self._on_modified_changed)
         super().closeEvent(event)
