@@ -57,6 +57,7 @@ class Preferences:
     device: str = "auto"
     quality: str = "balanced"
     vgg19_weights: str = ""
+    autosave_minutes: int = 2  # 0: only after each finished job
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def validated(self, notes: list[str] | None = None) -> Preferences:
@@ -73,6 +74,11 @@ class Preferences:
         if not (isinstance(self.vgg19_weights, str) and _clean_text(self.vgg19_weights)):
             notes.append("vgg19_weights is not a file path; cleared")
             self.vgg19_weights = ""
+        minutes = self.autosave_minutes
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not math.isfinite(minutes):
+            notes.append(f"autosave_minutes {_show(minutes)} is not a number; using 2")
+            self.autosave_minutes = 2
+        self.autosave_minutes = int(min(60, max(0, self.autosave_minutes)))
         if not isinstance(self.sections, dict):
             notes.append("sections is not an object; panel settings start from their defaults")
             self.sections = {}
@@ -166,7 +172,9 @@ def load_preferences(path: Path | None = None) -> tuple[Preferences, str | None]
         where = f"; the old file is kept as {kept.name}" if kept else ""
         return Preferences(), f"Preferences file {path} could not be read ({reason}); using defaults{where}."
     notes: list[str] = []
-    known = {k: raw[k] for k in ("device", "quality", "vgg19_weights", "sections") if k in raw}
+    known = {
+        k: raw[k] for k in ("device", "quality", "vgg19_weights", "autosave_minutes", "sections") if k in raw
+    }
     # Version 1 is the first; later versions migrate here, field by field.
     prefs = Preferences(**known).validated(notes)
     if not notes:

@@ -35,7 +35,15 @@ class SampleActions:
         job = self.ctx.runner.submit(
             "Upsample GAN sample", lambda: jobs.upsampled(sample, size), pool="torch"
         )
-        job.succeeded.connect(lambda pixels, label=sample.label: self.ctx.open_array(pixels, f"GAN {label}"))
+        provenance = {
+            "tool": "atelier gan",
+            "sample": sample.label,
+            "recipe": getattr(sample, "recipe", None),
+        }
+        # A layer over the open picture (a new document only when none is open).
+        job.succeeded.connect(
+            lambda pixels, name=f"GAN {sample.label}": self.ctx.send_to_canvas(pixels, name, provenance)
+        )
 
     def use_as_style(self) -> None:
         sample, model = self._sample(), self.model_path()
