@@ -57,7 +57,7 @@ def dropped_image_paths(urls: list) -> list[str]:
     for url in urls:
         if url.isLocalFile():
             path = url.toLocalFile()
-            if is_image_path(Path(path)):
+            if is_image_path(Path(path)) or Path(path).suffix.lower() == ".ora":
                 paths.append(path)
     return paths
 

@@ -115,6 +115,8 @@ class CompositionPanel(Panel):
         self.apply_button.clicked.connect(self._on_apply_clicked)
         self.dismiss_button.clicked.connect(self._on_dismiss_clicked)
         ctx.document_changed.connect(self._on_document_changed)
+        ctx.document_opened.connect(self._on_document_opened)
+        ctx.project_extras["guides"] = self.guide.to_dict  # saved with projects
         self._update_buttons()
 
     # -- main window hooks -------------------------------------------------------------------------
@@ -170,6 +172,13 @@ class CompositionPanel(Panel):
             self.crop.dismiss()
             self.note("The picture changed; press Analyse again.")
         self._update_buttons()
+
+    def _on_document_opened(self) -> None:
+        """A project brings back the guide it was saved with."""
+        doc = self.ctx.document()
+        saved = doc.extras.get("guides") if doc is not None else None
+        if isinstance(saved, dict):
+            self.guide.update(**GuideOverlay.from_dict(saved).to_dict())
 
     def _on_heatmap_toggled(self, checked: bool) -> None:
         self.heatmap.set_visible(checked)

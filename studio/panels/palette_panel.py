@@ -1,6 +1,7 @@
 """The Palette panel: colours of the document (or a rectangle) with share bars, live colour count, mood and
 sort, a colour wheel with the chosen harmony, swatch details, eyedropper, export/import, saved palettes,
-recolour preview. Edits go through ``ctx.undo_stack`` (commands call ``studio.state.palette``).
+recolour preview. Edits go through ``ctx.palette_undo_stack`` (commands call ``studio.state.palette``);
+the extraction made when a picture opens is not an edit and pushes no undo step.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class PalettePanel(Panel):
         ctx.canvas.region_selected.connect(self._on_canvas_region_selected)
         ctx.canvas.pixel_picked.connect(self._on_canvas_pixel_picked)
         ctx.canvas.tool_changed.connect(self._on_canvas_tool_changed)
+        ctx.project_extras[self.SETTINGS.section] = self.project_state
         self._on_state_changed()
 
     # -- layout -----------------------------------------------------------------------------------
@@ -186,21 +188,30 @@ class PalettePanel(Panel):
         doc = self.ctx.document()
         return None if doc is None else doc.flatten()
 
-    def extract(self) -> Job | None:
-        """Recompute the palette in the job runner; a newer request cancels a stale one."""
+    def extract(self, auto: bool = False) -> Job | None:
+        """Recompute the palette in the job runner; a newer request cancels a stale one.
+
+        ``auto`` (a picture was opened) replaces the palette without an undo step."""
         pixels = self._pixels()
         if pixels is None:
             self.note("Open an image first.")
             return None
         config = self.config()
         return self.start_job(
-            "Palette", lambda: extract_palette(pixels, config), key=EXTRACT_KEY, done=self._on_extract_done
+            "Palette",
+            lambda: extract_palette(pixels, config),
+            key=EXTRACT_KEY,
+            done=lambda result: self._on_extract_done(result, auto),
         )
 
-    def _on_extract_done(self, result: Any) -> None:
+    def _on_extract_done(self, result: Any, auto: bool) -> None:
         swatches = [Swatch(c.rgb, "", c.share) for c in result.colors]
         where = "region" if self.region else "image"
-        self.ctx.undo_stack.push(SetSwatchesCommand(self.state, swatches, f"Extract {len(swatches)} colours"))
+        if auto:
+            self.state.set_swatches(swatches)
+        else:
+            text = f"Extract {len(swatches)} colours"
+            self.ctx.palette_undo_stack.push(SetSwatchesCommand(self.state, swatches, text))
         self.say(
             f"Palette: {len(swatches)} colours from the {where}; "
             f"mean ΔE00 to the nearest colour {result.mean_delta_e:.1f}"
@@ -265,7 +276,7 @@ class PalettePanel(Panel):
         by_rgb = {s.rgb: s for s in self.state.swatches}
         ordered = [by_rgb[c.rgb] for c in sort_colors(colors, key)]
         if ordered != list(self.state.swatches):
-            self.ctx.undo_stack.push(SetSwatchesCommand(self.state, ordered, f"Sort by {key}"))
+            self.ctx.palette_undo_stack.push(SetSwatchesCommand(self.state, ordered, f"Sort by {key}"))
 
     def _on_harmony_changed(self, _text: str) -> None:
         self.settings.update(harmony=self.harmony_combo.currentText(), wheel=self.wheel_combo.currentText())
@@ -281,7 +292,7 @@ class PalettePanel(Panel):
     def _on_remove_clicked(self) -> None:
         i = self.swatch_list.selected
         if 0 <= i < len(self.state):
-            self.ctx.undo_stack.push(RemoveSwatchCommand(self.state, i))
+            self.ctx.palette_undo_stack.push(RemoveSwatchCommand(self.state, i))
             self.swatch_list.set_selected(-1)
             self.remove_button.setEnabled(False)
 
@@ -320,15 +331,39 @@ class PalettePanel(Panel):
         if self.state.contains_rgb(rgb):  # type: ignore[arg-type]
             self.ctx.status(f"{describe(rgb)} is already in the palette")  # type: ignore[arg-type]
             return
-        self.ctx.undo_stack.push(AddSwatchCommand(self.state, Swatch(rgb)))  # type: ignore[arg-type]
+        self.ctx.palette_undo_stack.push(AddSwatchCommand(self.state, Swatch(rgb)))  # type: ignore[arg-type]
         self.note(describe(rgb) + "   (added)")  # type: ignore[arg-type]
 
     # -- documents and requests -------------------------------------------------------------------
     def _on_document_opened(self) -> None:
         self._source = None
         self.region = None
-        if self.ctx.document() is not None:
-            self.extract()
+        doc = self.ctx.document()
+        if doc is None:
+            return
+        saved = doc.extras.get(self.SETTINGS.section)
+        if isinstance(saved, dict) and self._restore(saved):
+            return
+        self.extract(auto=True)
+
+    def project_state(self) -> dict[str, Any]:
+        """The palette saved with a project (``Document.extras["palette"]``)."""
+        return {
+            "name": self.state.name,
+            "swatches": [{"rgb": list(s.rgb), "name": s.name, "share": s.share} for s in self.state.swatches],
+        }
+
+    def _restore(self, saved: dict[str, Any]) -> bool:
+        try:
+            swatches = [
+                Swatch(tuple(int(v) for v in item["rgb"]), str(item.get("name", "")), item.get("share"))
+                for item in saved.get("swatches", [])
+            ]
+        except (KeyError, TypeError, ValueError):
+            return False  # a damaged entry: extract afresh
+        self.state.set_swatches(swatches, str(saved.get("name", self.state.name)))
+        self.note(f"{len(swatches)} colours saved with the project")
+        return True
 
     def _on_palette_requested(self, pixels: Any) -> None:
         self._source = np.ascontiguousarray(pixels)

@@ -57,6 +57,8 @@ class Document:
         self.path = path
         self.name = name or (path.name if path else "Untitled")
         self.layers: list[Layer] = []
+        #: Atelier's per-picture extras read from a project (palette, guides); panels restore from it.
+        self.extras: dict[str, Any] = {}
         self.events = DocumentEvents()
         self.changed = self.events.changed  # for listeners that redo everything on any change
         self._flat: np.ndarray | None = None  # flatten() cache, dropped on every change
@@ -113,6 +115,15 @@ class Document:
         self.layers = list(layers) if layers is not None else []
         self._changed(self.events.image)
         return old
+
+    def snapshot(self) -> Document:
+        """A copy sharing the (never mutated in place) pixel arrays, for saving in another thread."""
+        copy = Document(self.image, self.path, self.name)
+        copy.layers = [
+            Layer(la.name, la.image, la.opacity, la.visible, dict(la.provenance)) for la in self.layers
+        ]
+        copy.extras = dict(self.extras)
+        return copy
 
     # -- rendering -----------------------------------------------------------------------------
     def flatten(self, upto: int | None = None) -> np.ndarray:

@@ -14,7 +14,9 @@ def test_menus_and_standard_shortcuts(window):
     assert titles == ["&File", "&Edit", "&View", "&Help"]
     shortcuts = {
         window.open_action: "Ctrl+O",
-        window.export_action: "Ctrl+S",
+        window.save_action: "Ctrl+S",
+        window.save_as_action: "Ctrl+Shift+S",
+        window.export_action: "Ctrl+E",
         window.undo_action: "Ctrl+Z",
         window.redo_action: "Ctrl+Shift+Z",
         window.fit_action: "Ctrl+0",

@@ -74,15 +74,15 @@ def test_undo_and_redo_palette_edits(qtbot, ctx, panel):
     first = panel.state.swatches
     panel.count_slider.setValue(4)
     _wait_colors(qtbot, panel, 4)
-    ctx.undo_stack.undo()
+    ctx.palette_undo_stack.undo()
     assert panel.state.swatches == first
-    ctx.undo_stack.redo()
+    ctx.palette_undo_stack.redo()
     assert len(panel.state) == 4
     panel.swatch_list.swatch_clicked.emit(0)
     panel.swatch_list.set_selected(0)
     panel.remove_button.click()
     assert len(panel.state) == 3
-    ctx.undo_stack.undo()
+    ctx.palette_undo_stack.undo()
     assert len(panel.state) == 4
 
 
@@ -108,7 +108,7 @@ def test_eyedropper_adds_a_pixel_undoably(qtbot, ctx, panel):
     assert panel.state.swatches[-1].rgb == GREEN and len(panel.state) == before + 1
     ctx.canvas.pixel_picked.emit(70, 50)  # already there: not added twice
     assert len(panel.state) == before + 1
-    ctx.undo_stack.undo()
+    ctx.palette_undo_stack.undo()
     assert len(panel.state) == before
     panel.pick_button.setChecked(False)
     assert ctx.canvas.tool == "pan"
@@ -138,7 +138,7 @@ def test_export_import_and_bad_file_reported(qtbot, ctx, panel, tmp_path):
     colors = [s.rgb for s in panel.state.swatches]
     for ext in (".gpl", ".ase", ".kpl", ".css", ".json", ".png"):
         assert panel.files.export_to(tmp_path / f"p{ext}") is not None
-    ctx.undo_stack.push(
+    ctx.palette_undo_stack.push(
         __import__("studio.panels.palette.commands", fromlist=["x"]).SetSwatchesCommand(
             panel.state, [], "clear"
         )

@@ -36,11 +36,18 @@ class SampleActions:
             return
         size = int(self.panel.send_size_combo.currentData())
         self.panel.settings.update(send_size=size)
+        name = f"GAN {sample.label}"
+        provenance = {
+            "tool": "atelier gan",
+            "sample": sample.label,
+            "recipe": getattr(sample, "recipe", None),
+        }
         self.panel.start_job(
             "Upsample GAN sample",
             lambda: jobs.upsampled(sample, size),
             pool="torch",
-            done=lambda pixels: self.ctx.open_array(pixels, f"GAN {sample.label}"),
+            # A layer over the open picture (a new document only when none is open).
+            done=lambda pixels: self.ctx.send_to_canvas(pixels, name, provenance),
         )
 
     def use_as_style(self) -> None:

@@ -70,7 +70,7 @@ class PaletteFiles(QWidget):
         except PaletteFileError as exc:
             self.ctx.reporter.report("Import palette", str(exc))
             return False
-        self.ctx.undo_stack.push(
+        self.ctx.palette_undo_stack.push(
             SetSwatchesCommand(self.state, doc.swatches, f"Import {Path(path).name}", doc.name)
         )
         return True
@@ -88,7 +88,7 @@ class PaletteFiles(QWidget):
         except PaletteFileError as exc:
             self.ctx.reporter.report("Saved palettes", str(exc))
             return
-        self.ctx.undo_stack.push(
+        self.ctx.palette_undo_stack.push(
             SetSwatchesCommand(self.state, doc.swatches, f"Load palette “{name}”", doc.name)
         )
 
