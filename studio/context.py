@@ -5,12 +5,13 @@ It is also the document controller: opening files (off the UI thread), adding re
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from studio.canvas.view import CanvasView
@@ -19,7 +20,8 @@ from studio.io.ora import read_ora_steps, write_ora_steps
 from studio.io.psd import write_psd_steps
 from studio.jobs import ErrorReporter, Job, JobRunner
 from studio.state import preferences as prefs_mod
-from studio.state.document import Document, Layer
+from studio.state.document import Document, DocumentEvents, Layer
+from studio.state.panel_settings import PanelSettings, SettingsSpec
 from studio.undo import (
     AddLayerCommand,
     RemoveLayerCommand,
@@ -28,13 +30,18 @@ from studio.undo import (
     SetVisibleCommand,
 )
 
+#: Preferences are written at most once per this many milliseconds while a slider moves.
+SAVE_DELAY_MS = 400
+
 #: Working documents are kept at most this long on their long side; larger files are downscaled on open
 #: (off the UI thread) so the canvas and the engines stay responsive.
 MAX_WORKING_SIDE = 8192
 
 
 class AppContext(QObject):
-    document_changed = Signal()
+    document_changed = Signal()  # any change: a new document, its image, its layers or a layer's look
+    layers_changed = Signal()  # a new document, its base image replaced, a layer added or removed
+    layer_look_changed = Signal(int)  # the opacity or visibility of the layer at this index
     document_opened = Signal()
     style_added = Signal(str)
     palette_requested = Signal(object)
@@ -65,6 +72,9 @@ class AppContext(QObject):
         self.preferences, problem = prefs_mod.load_preferences()
         if problem:
             self.reporter.report("Preferences", problem)
+        # Not restarted by each change: a slider held in motion still saves every SAVE_DELAY_MS.
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_preferences)
         self._document: Document | None = None
         self._open_job: Job | None = None
 
@@ -75,16 +85,17 @@ class AppContext(QObject):
     def set_document(self, document: Document | None, *, unsaved: bool = False) -> None:
         """Show ``document``; ``unsaved`` marks one that exists in no file (a GAN sample, a recovery)."""
         if self._document is not None:
-            self._document.changed.disconnect(self._on_document_changed)
+            self._hook(self._document.events, False)
         self._document = document
         if document is not None:
-            document.changed.connect(self._on_document_changed)
+            self._hook(document.events, True)
         for stack in self.undo_stacks():
             stack.clear()  # undo history belongs to one document
         self.undo_group.setActiveStack(self.undo_stack)
         self._unsaved_new = unsaved and document is not None
         self.canvas.set_document(document)
         self.document_opened.emit()
+        self.layers_changed.emit()
         self.document_changed.emit()
         self.modified_changed.emit(self.is_modified())
 
@@ -124,6 +135,23 @@ class AppContext(QObject):
 
     def undo_indices(self) -> tuple[int, ...]:
         return tuple(stack.index() for stack in self.undo_stacks())
+
+    def _hook(self, events: DocumentEvents, on: bool) -> None:
+        pairs = [
+            (events.image, self._on_document_layers),
+            (events.layers, self._on_document_layers),
+            (events.opacity, self._on_document_layer_look),
+            (events.visible, self._on_document_layer_look),
+            (events.changed, self._on_document_changed),
+        ]
+        for event, slot in pairs:
+            event.connect(slot) if on else event.disconnect(slot)
+
+    def _on_document_layers(self) -> None:
+        self.layers_changed.emit()
+
+    def _on_document_layer_look(self, index: int) -> None:
+        self.layer_look_changed.emit(index)
 
     def _on_document_changed(self) -> None:
         self.document_changed.emit()
@@ -328,7 +356,29 @@ class AppContext(QObject):
         path.mkdir(parents=True, exist_ok=True)
         return path
 
+    def panel_settings(self, spec: SettingsSpec) -> PanelSettings:
+        """A panel's declared settings, read from the preferences (bad fields fall back to their defaults,
+        with a note in the status bar) and saved a moment after each change."""
+        settings = PanelSettings(spec, self.preferences.sections, self.save_preferences_soon)
+        for note in settings.notes:
+            print(f"atelier: preferences: {note}", file=sys.stderr)
+        if settings.notes:
+            self.status("Some saved settings were not valid and were reset: " + "; ".join(settings.notes))
+        return settings
+
+    def save_preferences_soon(self) -> None:
+        """Save within SAVE_DELAY_MS; any further changes until then go into the same write."""
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+
+    def flush_preferences(self) -> None:
+        """Write a pending save now (the window is closing)."""
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.save_preferences()
+
     def save_preferences(self) -> None:
+        self._save_timer.stop()
         try:
             prefs_mod.save_preferences(self.preferences)
         except OSError as exc:

@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Atelier")
         self.setObjectName("MainWindow")
-        self.settings = app_settings()
+        self.qsettings = app_settings()  # geometry, dock layout, recent files; preferences live in ctx
         self.canvas = CanvasView(self)
         self.setCentralWidget(self.canvas)
         self.ctx = AppContext(self.canvas, self)
@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.canvas.compare_changed.connect(self.compare_action.setChecked)
         self.canvas.content_changed.connect(lambda: self.compare_action.setEnabled(self.canvas.can_compare))
         self.ctx.modified_changed.connect(self._on_modified_changed)
+        # An outcome in the status bar speaks of the picture as it was: an undo or redo makes it stale.
+        self.ctx.undo_group.indexChanged.connect(self._on_undo_index_changed)
 
         self._restore_window_state()
         self._on_ctx_document_changed()
@@ -134,6 +136,12 @@ class MainWindow(QMainWindow):
             "Split view: the original on the left, the result on the right",
         )
         self.compare_action.setCheckable(True)
+        self.stop_action = self._action(
+            "&Stop",
+            self.stop_newest_job,
+            seq("Esc"),
+            "Stop the newest job, as its Stop button would (a stylization keeps its latest preview)",
+        )
         self.about_action = self._action("&About Atelier", self.about_dialog)
         for action in (
             self.zoom_in_action,
@@ -143,6 +151,7 @@ class MainWindow(QMainWindow):
             self.compare_action,
             self.undo_action,
             self.redo_action,
+            self.stop_action,
         ):
             self.addAction(action)  # shortcuts work wherever the focus is
 
@@ -163,6 +172,7 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addAction(self.stop_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.prefs_action)
         self.view_menu = bar.addMenu("&View")
@@ -245,22 +255,22 @@ class MainWindow(QMainWindow):
     def _restore_window_state(self) -> None:
         self.jobs_area = JobsArea(self.ctx.runner, self)
         self.statusBar().insertPermanentWidget(0, self.jobs_area, 1)
-        geometry = self.settings.value("geometry")
+        geometry = self.qsettings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 820)
-        state = self.settings.value("window_state")
+        state = self.qsettings.value("window_state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
 
     def _remember_recent(self, paths: list[str]) -> None:
-        add_recent(self.settings, paths)
+        add_recent(self.qsettings, paths)
         self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        paths = recent_files(self.settings)
+        paths = recent_files(self.qsettings)
         for path in paths:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
@@ -271,6 +281,9 @@ class MainWindow(QMainWindow):
     def _on_modified_changed(self, _modified: bool) -> None:
         if shiboken6.isValid(self.ctx.undo_stack):  # also emitted while the window is torn down
             self._update_title()
+
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self.statusBar().clearMessage()
 
     def _update_title(self) -> None:
         doc = self.ctx.document()
@@ -420,7 +433,7 @@ class MainWindow(QMainWindow):
         self.open_path(paths[0])
 
     def open_dialog(self) -> None:
-        start = str(Path(recent_files(self.settings)[0]).parent) if recent_files(self.settings) else ""
+        start = str(Path(recent_files(self.qsettings)[0]).parent) if recent_files(self.qsettings) else ""
         path, _ = QFileDialog.getOpenFileName(self, "Open image", start, OPEN_FILTER)
         if path:
             self.open_path(path)
@@ -476,6 +489,13 @@ class MainWindow(QMainWindow):
     def about_dialog(self) -> None:
         QMessageBox.about(self, "About Atelier", about_html(__version__))
 
+    def stop_newest_job(self) -> None:
+        """Esc: stop the most recently started job still running (its cancelled hook decides what stays)."""
+        running = [job for job in self.ctx.runner.jobs if job.is_running]
+        if running:
+            running[-1].cancel()
+            self.statusBar().showMessage(f"Stopping {running[-1].name}…", 4000)
+
     def warm_up_torch(self) -> None:
         """Load PyTorch in the torch pool (no-op when already loaded or while closing)."""
         import sys
@@ -493,10 +513,12 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closed = True
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("window_state", self.saveState())
-        self.settings.sync()
+        self.qsettings.setValue("geometry", self.saveGeometry())
+        self.qsettings.setValue("window_state", self.saveState())
+        self.qsettings.sync()
+        self.ctx.flush_preferences()
         self.ctx.runner.shutdown(10000)
         self.autosaver.close()  # saved or discarded: nothing to recover
         self.ctx.modified_changed.disconnect(self._on_modified_changed)
+        self.ctx.undo_group.indexChanged.disconnect(self._on_undo_index_changed)
         super().closeEvent(event)
