@@ -17,6 +17,7 @@ __all__ = [
     "check_output",
     "check_output_dir",
     "is_gan_sidecar",
+    "is_layered_image",
     "is_ours_image",
     "is_palette_file",
     "is_sample_sidecar",
@@ -118,6 +119,15 @@ def is_ours_image(path: Path) -> bool:
     from studio.io._encode import written_by_atelier
 
     return path.is_file() and written_by_atelier(path)
+
+
+def is_layered_image(path: Path) -> bool:
+    """An OpenRaster or Photoshop file (a layered output a later export may replace)."""
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    if path.suffix.lower() == ".psd":
+        return head.startswith(b"8BPS")
+    return head.startswith(b"PK") and b"mimetypeimage/openraster" in head
 
 
 def is_gan_sidecar(path: Path) -> bool:
