@@ -96,15 +96,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_output(output: str, image: str) -> None:
-    from studio.io.guard import OutputRefused, check_output, is_ours_image, same_file
+    from studio.io.guard import OutputRefused, check_output, is_layered_image, is_ours_image, same_file
     from studio.io.images import SAVE_EXTENSIONS
+    from studio.io.psd import LAYERED_EXTENSIONS
 
-    if Path(output).suffix.lower() not in SAVE_EXTENSIONS:
-        raise CliError(f"-o {output}: use one of {', '.join(sorted(SAVE_EXTENSIONS))}")
+    suffix = Path(output).suffix.lower()
+    if suffix not in SAVE_EXTENSIONS and suffix not in LAYERED_EXTENSIONS:
+        known = sorted({*SAVE_EXTENSIONS, *LAYERED_EXTENSIONS})
+        raise CliError(f"-o {output}: use one of {', '.join(known)}")
     if same_file(output, image):
         raise CliError(f"{output}: is the input image; originals are never overwritten")
+    ours = is_layered_image if suffix in LAYERED_EXTENSIONS else is_ours_image
     try:
-        check_output(output, replaceable=is_ours_image, what="image")
+        check_output(output, replaceable=ours, what="image")
     except OutputRefused as exc:
         raise CliError(str(exc)) from None
 
