@@ -48,7 +48,7 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
     """Write the checkpoint and its sidecar atomically; returns the checkpoint path."""
     from safetensors.torch import save
 
-    from studio.io.atomic import atomic_write_bytes, atomic_write_text
+    from atelier_common.atomic import atomic_write_bytes, atomic_write_text
 
     path = Path(path)
     tensors = {f"g_ema.{k}": v.detach().float().contiguous().cpu() for k, v in ckpt.g_ema.items()}

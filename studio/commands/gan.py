@@ -111,9 +111,10 @@ def _sample(args: argparse.Namespace) -> int:
         raise CliError("--size must be between 16 and 4096")
     _check_truncation(args.truncation)
     model = _load_model(args)
+    from atelier_common.atomic import atomic_write_text
     from models.gan import make_grid
-    from models.gan.export import model_summary, save_sample, upsample
-    from studio.io.atomic import atomic_write_text
+    from models.gan.export import model_summary, upsample
+    from studio.io.gan_files import save_sample
     from studio.io.images import ImageSaveError, save_image
 
     seeds = list(range(args.seed, args.seed + args.count))
@@ -161,7 +162,8 @@ def _interpolate(args: argparse.Namespace) -> int:
     import numpy as np
 
     from models.gan import make_grid
-    from models.gan.export import model_summary, save_frames, save_gif
+    from models.gan.export import model_summary
+    from studio.io.gan_files import save_frames, save_gif
     from studio.io.images import ImageSaveError, save_image
 
     samples = model.sample(seeds, args.truncation)
@@ -224,6 +226,7 @@ def _train(args: argparse.Namespace) -> int:
     from models.gan import CheckpointError, GanTrainError, TrainConfig, default_arch, load_checkpoint, train
     from models.gan.training import TrainProgress
     from models.progress import drive
+    from studio.io.images import read_pixels
 
     if args.resume:
         try:
@@ -267,7 +270,15 @@ def _train(args: argparse.Namespace) -> int:
     previous = _stop_on_sigterm()
     try:
         result = drive(
-            train(folder, out, config, resume=args.resume, extra_info={"cli_args": cli_args}), on_progress
+            train(
+                folder,
+                out,
+                config,
+                resume=args.resume,
+                extra_info={"cli_args": cli_args},
+                read_image=read_pixels,
+            ),
+            on_progress,
         )
     except KeyboardInterrupt:
         bar.close()

@@ -91,7 +91,8 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _jobs(content: Path, output: Path) -> list[tuple[Path, Path]]:
-    from studio.io.images import SAVE_EXTENSIONS, is_image_path
+    from atelier_common.images import is_image_path
+    from studio.io.images import SAVE_EXTENSIONS
 
     if content.is_dir():
         if output.exists() and not output.is_dir():
