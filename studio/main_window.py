@@ -42,7 +42,10 @@ OPEN_FILTER = (
 )
 PROJECT_FILTER = "OpenRaster project (*.ora)"
 Answer = QMessageBox.StandardButton
-EXPORT_FILTER = "PNG image (*.png);;JPEG image (*.jpg);;WebP image (*.webp);;TIFF image (*.tif)"
+EXPORT_FILTER = (
+    "PNG image (*.png);;JPEG image (*.jpg);;WebP image (*.webp);;TIFF image (*.tif);;"
+    "Photoshop with layers (*.psd)"
+)
 
 
 class MainWindow(QMainWindow):
@@ -110,6 +113,11 @@ class MainWindow(QMainWindow):
             seq("Ctrl+E"),
             "Save the image with its layers flattened (never over your original unless you ask)",
         )
+        self.export_psd_action = self._action(
+            "Export with &Layers (PSD)…",
+            self.export_psd_dialog,
+            tip="A layered Photoshop file (Photoshop, Affinity, Krita and GIMP open it)",
+        )
         self.quit_action = self._action("&Quit", self.close, seq.StandardKey.Quit)
         # The group's actions follow the stack last used and name the step: "Undo Add layer “…”".
         self.undo_action = self.ctx.undo_group.createUndoAction(self, "&Undo")
@@ -158,6 +166,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.export_psd_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -297,7 +306,7 @@ class MainWindow(QMainWindow):
     # -- slots ----------------------------------------------------------------------------------
     def _on_ctx_document_changed(self) -> None:
         has_doc = self.ctx.document() is not None
-        for action in (self.export_action, self.save_action, self.save_as_action):
+        for action in (self.export_action, self.export_psd_action, self.save_action, self.save_as_action):
             action.setEnabled(has_doc)
         self._update_title()
         self._update_status()
@@ -440,11 +449,13 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         if self.ctx.document() is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, "Export image", self.suggested_export_path(), EXPORT_FILTER
         )
         if not path:
             return
+        if not Path(path).suffix and "(*." in chosen:  # the dialog does not always add it
+            path += chosen[chosen.index("(*.") + 2 : -1]
         doc = self.ctx.document()
         overwrite = False
         if doc is not None and doc.path is not None and Path(path).resolve() == doc.path.resolve():
@@ -459,6 +470,14 @@ class MainWindow(QMainWindow):
                 return
             overwrite = True
         self.ctx.export(path, allow_overwrite_original=overwrite)
+
+    def export_psd_dialog(self) -> None:
+        if self.ctx.document() is None:
+            return
+        start = str(Path(self.suggested_export_path()).with_suffix(".psd"))
+        path = self.ask_save_path("Export with layers", start, "Photoshop with layers (*.psd)")
+        if path:
+            self.ctx.export(str(Path(path).with_suffix(".psd")))
 
     def preferences_dialog(self) -> None:
         dialog = PreferencesDialog(self.ctx.preferences, self)
