@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from atelier_common.images import IMAGE_EXTENSIONS
 from studio import __version__
 from studio.about import about_html
 from studio.autosave import Autosaver
 from studio.canvas.view import CanvasView
 from studio.context import AppContext
 from studio.io.autosave import Recovery, find_orphans
-from studio.io.images import IMAGE_EXTENSIONS
 from studio.io.ora import ProjectError, read_ora
 from studio.panels import PANELS
 from studio.preferences_dialog import PreferencesDialog

@@ -48,7 +48,7 @@ def check_checkpoint_target(path: str | Path) -> Path:
     """Refuse (:class:`CheckpointError`, one line) to write a checkpoint over a file that is not an Atelier
     GAN, or its sidecar over a JSON that is not a GAN sidecar, or into a missing or read-only folder.
     Call it before training starts; :func:`save_checkpoint` calls it on every write."""
-    from studio.io.guard import OutputRefused, check_output, check_output_dir, is_gan_sidecar
+    from atelier_common.outputs import OutputRefused, check_output, check_output_dir, is_gan_sidecar
 
     path = Path(path)
     try:
@@ -73,7 +73,7 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
     """Write the checkpoint and its sidecar atomically; returns the checkpoint path."""
     from safetensors.torch import save
 
-    from studio.io.atomic import atomic_write_bytes, atomic_write_text
+    from atelier_common.atomic import atomic_write_bytes, atomic_write_text
 
     path = Path(check_checkpoint_target(path))
     path.parent.mkdir(parents=True, exist_ok=True)

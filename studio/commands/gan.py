@@ -111,13 +111,8 @@ def _sample(args: argparse.Namespace) -> int:
     _check_truncation(args.truncation)
     model = _load_model(args)
     from models.gan import make_grid
-    from models.gan.export import (
-        check_sample_target,
-        model_summary,
-        save_sample,
-        upsample,
-        write_sample_sidecar,
-    )
+    from models.gan.export import model_summary, upsample
+    from studio.io.gan_files import check_sample_target, save_sample, write_sample_sidecar
     from studio.io.guard import OutputRefused, check_output_dir
     from studio.io.images import ImageSaveError, save_image
 
@@ -175,7 +170,8 @@ def _interpolate(args: argparse.Namespace) -> int:
     import numpy as np
 
     from models.gan import make_grid
-    from models.gan.export import model_summary, save_frames, save_gif
+    from models.gan.export import model_summary
+    from studio.io.gan_files import save_frames, save_gif
     from studio.io.guard import OutputRefused, check_output, check_output_dir, is_ours_image
     from studio.io.images import ImageSaveError, save_image
 
@@ -249,6 +245,7 @@ def _train(args: argparse.Namespace) -> int:
     from models.gan.checkpoint import check_checkpoint_target
     from models.gan.training import TrainProgress
     from models.progress import drive
+    from studio.io.images import read_pixels
 
     try:  # before minutes of training, not at the first checkpoint
         check_checkpoint_target(out)
@@ -297,7 +294,15 @@ def _train(args: argparse.Namespace) -> int:
     previous = _stop_on_sigterm()
     try:
         result = drive(
-            train(folder, out, config, resume=args.resume, extra_info={"cli_args": cli_args}), on_progress
+            train(
+                folder,
+                out,
+                config,
+                resume=args.resume,
+                extra_info={"cli_args": cli_args},
+                read_image=read_pixels,
+            ),
+            on_progress,
         )
     except KeyboardInterrupt:
         bar.close()

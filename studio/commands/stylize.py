@@ -92,8 +92,9 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _jobs(content: Path, output: Path) -> list[tuple[Path, Path]]:
+    from atelier_common.images import is_image_path
     from studio.io.guard import OutputRefused, check_folder, check_output_dir
-    from studio.io.images import SAVE_EXTENSIONS, is_image_path
+    from studio.io.images import SAVE_EXTENSIONS
     from studio.io.psd import LAYERED_EXTENSIONS
 
     if content.is_dir():

@@ -6,7 +6,7 @@ first, with name, position, opacity, visibility and blend mode), one PNG per lay
 (provenance of each result layer, palettes, guide settings) live in ``atelier/project.json``, which other
 programs ignore.
 
-Writing is atomic (``studio.io.atomic``). Reading never extracts to disk and refuses unsafe archives
+Writing is atomic (``atelier_common.atomic``). Reading never extracts to disk and refuses unsafe archives
 (names with ``..`` or absolute paths, entries or totals past a size limit, too many entries, XML with
 entity declarations) with a :class:`ProjectError` naming the file and the reason. Foreign files are read
 as well as the model allows: nested stacks are flattened into the layer list, unknown blend modes are
@@ -31,10 +31,10 @@ from xml.etree import ElementTree as ET
 import numpy as np
 from PIL import Image
 
+from atelier_common.atomic import atomic_writer
 from models.progress import Progress, drive
 from studio import __version__
 from studio.io._decode import MAX_PIXELS
-from studio.io.atomic import atomic_writer
 from studio.state.document import Document, Layer
 
 __all__ = [

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from studio.io.atomic import atomic_write_text
+from atelier_common.atomic import atomic_write_text
 
 PREFERENCES_VERSION = 1
 DEVICES = ("auto", "cpu", "cuda")

@@ -102,7 +102,7 @@ def test_case2_sample_sidecar_is_the_samples_own(model_dir, tmp_path):
 
 
 def test_case2_gui_sample_save_refuses_the_model_sidecar(model_dir):
-    from models.gan.export import save_sample
+    from studio.io.gan_files import save_sample
     from studio.io.guard import OutputRefused
 
     model = GanModel.load(model_dir)
@@ -189,7 +189,7 @@ def test_case9_stylize_folder_mode_under_a_file_is_one_line(tmp_path, capsys, no
 
 
 def test_case9_read_only_folder_is_refused(tmp_path, monkeypatch):
-    from studio.io import guard
+    from atelier_common import outputs as guard
 
     monkeypatch.setattr(guard.os, "access", lambda path, mode: False)  # as a read-only mount answers
     with pytest.raises(guard.OutputRefused, match="read-only"):
