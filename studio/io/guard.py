@@ -5,29 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from atelier_common.outputs import (
-    OutputRefused,
-    check_folder,
-    check_output,
-    check_output_dir,
-    is_gan_sidecar,
-    is_sample_sidecar,
-    read_small_json,
-    same_file,
-)
+from atelier_common import outputs as _outputs
+from atelier_common.outputs import *  # noqa: F403 - this module extends it
+from atelier_common.outputs import read_small_json
 
-__all__ = [
-    "OutputRefused",
-    "check_folder",
-    "check_output",
-    "check_output_dir",
-    "is_gan_sidecar",
-    "is_layered_image",
-    "is_ours_image",
-    "is_palette_file",
-    "is_sample_sidecar",
-    "same_file",
-]
+__all__ = [*_outputs.__all__, "is_layered_image", "is_ours_image", "is_palette_file"]
 
 
 def is_ours_image(path: Path) -> bool:
