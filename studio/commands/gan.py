@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -103,6 +104,46 @@ def _check_truncation(value: float) -> None:
         raise CliError(f"--truncation must be between 0 and 2, not {value}")
 
 
+def _check_sample_memory(args: argparse.Namespace, resolution: int) -> None:
+    """Before sampling: the samples (and a grid of them) must fit in memory and under the pixel limit."""
+    from models.memory import MemoryLimitError, check_fits
+    from studio.io.images import MAX_PIXELS
+
+    side = args.size or resolution
+    grid = Path(args.output).suffix.lower() in IMAGE_SUFFIXES
+    native = args.count * resolution * resolution * 3 * 4 * 24  # float activations while sampling
+    kept = args.count * side * side * 3 * (2 if grid else 0)  # upsampled samples, then the grid
+    if grid and args.count * side * side > MAX_PIXELS:
+        raise CliError(
+            f"a grid of {args.count} samples of {side} px would be {args.count * side * side / 1e6:.0f} MP, "
+            f"over the {MAX_PIXELS / 1e6:.0f} MP limit; use fewer samples, a smaller --size, or a folder"
+        )
+    try:
+        check_fits(
+            native + kept, f"{args.count} samples of {side} px", "use fewer samples or a smaller --size"
+        )
+    except MemoryLimitError as exc:
+        raise CliError(str(exc)) from None
+    if not grid:  # one PNG per sample: up to 3 bytes a pixel on disk
+        import shutil
+
+        from models.memory import format_bytes
+
+        probe = Path(args.output).absolute()
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        try:
+            free = shutil.disk_usage(probe).free
+        except OSError:
+            return
+        need = args.count * side * side * 3
+        if need > free:
+            raise CliError(
+                f"{args.count} samples of {side} px may need {format_bytes(need)} on disk and {probe} has "
+                f"{format_bytes(free)} free; use fewer samples or a smaller --size"
+            )
+
+
 def _sample(args: argparse.Namespace) -> int:
     if args.count < 1 or args.count > 1024:
         raise CliError("--count must be between 1 and 1024")
@@ -110,6 +151,7 @@ def _sample(args: argparse.Namespace) -> int:
         raise CliError("--size must be between 16 and 4096")
     _check_truncation(args.truncation)
     model = _load_model(args)
+    _check_sample_memory(args, model.resolution)
     from models.gan import make_grid
     from models.gan.export import model_summary, upsample
     from studio.io.gan_files import check_sample_target, save_sample, write_sample_sidecar
@@ -165,6 +207,10 @@ def _interpolate(args: argparse.Namespace) -> int:
         raise CliError("--seeds needs at least two seeds, like 3,9")
     if not 2 <= args.frames <= 1000:
         raise CliError("--frames must be between 2 and 1000")
+    if not 10 <= args.frame_ms <= 10000:
+        raise CliError("--frame-ms must be between 10 and 10000")
+    if len(seeds) > 64:
+        raise CliError("--seeds takes at most 64 seeds")
     _check_truncation(args.truncation)
     model = _load_model(args)
     import numpy as np
@@ -227,8 +273,14 @@ def _train(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: -o must end in .safetensors")
     if args.steps < 1:
         raise CliError("--steps must be at least 1")
-    if args.batch < 1:
-        raise CliError("--batch must be at least 1")
+    if not 1 <= args.batch <= 256:
+        raise CliError("--batch must be between 1 and 256")
+    if args.threads is not None and not 1 <= args.threads <= 256:
+        raise CliError("--threads must be between 1 and 256")
+    if not math.isfinite(args.checkpoint_every) or not 0 < args.checkpoint_every <= 86400:
+        raise CliError("--checkpoint-every must be a number of seconds, more than 0 and at most 86400")
+    if args.min_images < 1:
+        raise CliError("--min-images must be at least 1")
     crop = _parse_crop(args.crop)
     if not 0.0 <= args.ema < 1.0:
         raise CliError("--ema must be in [0, 1)")
