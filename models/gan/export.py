@@ -60,6 +60,13 @@ def encode_gif(frames: np.ndarray, frame_ms: int = 80, bounce: bool = True) -> b
     ]
     buf = io.BytesIO()
     quantised[0].save(
-        buf, format="GIF", save_all=True, append_images=quantised[1:], duration=frame_ms, loop=0, disposal=2
+        buf,
+        format="GIF",
+        save_all=True,
+        append_images=quantised[1:],
+        duration=frame_ms,
+        loop=0,
+        disposal=2,
+        comment=b"Atelier",  # the mark that lets a later export replace it (studio.io.guard)
     )
     return buf.getvalue()
