@@ -14,6 +14,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from atelier_common.errors import UserError
 from studio.canvas.view import CanvasView
 from studio.io.images import load_image_steps, save_image
 from studio.io.ora import read_ora_steps, write_ora_steps
@@ -259,7 +260,7 @@ class AppContext(QObject):
     # -- edits (all undoable) ---------------------------------------------------------------------
     def _require_document(self) -> Document:
         if self._document is None:
-            raise ValueError("Open an image first.")
+            raise UserError("Open an image first.")
         return self._document
 
     def add_result_layer(
@@ -394,7 +395,7 @@ def _configure_torch_threads() -> None:
     import sys
 
     if "torch" in sys.modules:
-        from models.torch_preload import configure_threads
+        from models.device import configure_threads
 
         configure_threads()
 

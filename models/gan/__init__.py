@@ -24,7 +24,6 @@ _EXPORTS = {
     "GanModel": "sampling",
     "Sample": "sampling",
     "make_grid": "sampling",
-    "resolve_device": "sampling",
     "GanTrainError": "training",
     "TrainProgress": "training",
     "TrainResult": "training",

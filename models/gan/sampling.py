@@ -16,20 +16,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.device import resolve_device
 from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into
 from models.gan.config import GanArch
 from models.gan.networks import Generator
-
-
-def resolve_device(device: str = "auto") -> torch.device:
-    """ "auto" → CUDA when available, else CPU; "cuda" without CUDA raises ValueError."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("CUDA was asked for but no CUDA device is available")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
-    return torch.device(device)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from atelier_common.errors import UserError
 from models.palette.color import rgb_to_lab
 
 
-class PaletteError(ValueError):
+class PaletteError(UserError, ValueError):
     """Bad input for the palette engine (message is shown to the user as is)."""
 
 
