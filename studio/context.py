@@ -24,11 +24,11 @@ from studio.state import preferences as prefs_mod
 from studio.state.document import Document, DocumentEvents, Layer
 from studio.state.panel_settings import PanelSettings, SettingsSpec
 from studio.undo import (
-    AddLayerCommand,
-    RemoveLayerCommand,
     ReplaceImageCommand,
     SetOpacityCommand,
     SetVisibleCommand,
+    add_layer_command,
+    remove_layer_command,
 )
 
 #: Preferences are written at most once per this many milliseconds while a slider moves.
@@ -211,7 +211,7 @@ class AppContext(QObject):
             self.open_array(pixels, name)
             return
         layer = Layer(name, _cover(pixels, doc.size), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        self.undo_stack.push(add_layer_command(doc, layer))
         self.status(f"Added “{name}” as a layer")
 
     # -- projects -----------------------------------------------------------------------------------
@@ -268,10 +268,10 @@ class AppContext(QObject):
     ) -> None:
         doc = self._require_document()
         layer = Layer(name, _fit_to(pixels, doc), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        self.undo_stack.push(add_layer_command(doc, layer))
 
     def remove_layer(self, index: int) -> None:
-        self.undo_stack.push(RemoveLayerCommand(self._require_document(), index))
+        self.undo_stack.push(remove_layer_command(self._require_document(), index))
 
     def set_layer_opacity(self, index: int, opacity: float) -> None:
         self.undo_stack.push(SetOpacityCommand(self._require_document(), index, opacity))

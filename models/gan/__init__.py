@@ -22,7 +22,7 @@ _EXPORTS = {
     "GanArch": "config",
     "TrainConfig": "config",
     "GanModel": "sampling",
-    "Sample": "sampling",
+    "GanSample": "sampling",
     "make_grid": "sampling",
     "GanTrainError": "training",
     "TrainProgress": "training",

@@ -155,7 +155,7 @@ def _optimise(
             pixels = np.dstack([pixels, alpha if (w, h) == (out_w, out_h) else resize(alpha, (w, h))])
         return pixels
 
-    def result(x: torch.Tensor, steps: int, stopped_early: bool = False) -> StyleResult:
+    def result(x: torch.Tensor, steps: int) -> StyleResult:
         provenance = {"engine": "atelier style transfer", **config.describe(), "device": device}
         return StyleResult(finish(x), provenance, time.perf_counter() - started, steps)
 
