@@ -390,6 +390,8 @@ class MainWindow(QMainWindow):
             return ""
         if doc.path is None:
             return str(Path.home() / f"{Path(doc.name).stem}.ora")
+        if doc.path.suffix.lower() == ".ora" and self.ctx.project_path() is None:  # another program's file
+            return str(doc.path.with_name(f"{doc.path.stem}-atelier.ora"))
         return str(doc.path.with_suffix(".ora"))
 
     def save_as(self):
