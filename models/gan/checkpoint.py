@@ -146,7 +146,9 @@ def load_checkpoint(path: str | Path, *, training: bool = False) -> Checkpoint:
         parts[prefix][name] = value.float() if value.is_floating_point() and prefix != "state" else value
     if not parts["g_ema"]:
         raise CheckpointError(f"{path}: holds no generator weights")
-    ckpt = Checkpoint(arch, parts["g_ema"], parts["g"] or None, parts["d"] or None, info, parts["state"] or None)
+    ckpt = Checkpoint(
+        arch, parts["g_ema"], parts["g"] or None, parts["d"] or None, info, parts["state"] or None
+    )
     if training and not ckpt.trainable:
         raise CheckpointError(f"{path}: a sampling-only model; it holds no training state to resume from")
     return ckpt

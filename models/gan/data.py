@@ -175,7 +175,9 @@ class CropSampler:
     def batch(self, n: int) -> torch.Tensor:
         """This process's share of a global batch of ``n`` crops (all of it in a single-process run)."""
         if n % self.world_size:
-            raise ValueError(f"the batch ({n}) must be a multiple of the number of processes ({self.world_size})")
+            raise ValueError(
+                f"the batch ({n}) must be a multiple of the number of processes ({self.world_size})"
+            )
         specs = [self._spec() for _ in range(n)]
         self._hash.update(repr(specs).encode())
         self.seen += n

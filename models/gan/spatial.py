@@ -76,7 +76,9 @@ class _Conv(nn.Module):
         return F.leaky_relu(self.norm(x), 0.2)
 
     @staticmethod
-    def _conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, circular: bool) -> torch.Tensor:
+    def _conv(
+        x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, circular: bool
+    ) -> torch.Tensor:
         if circular:
             return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="circular"), weight, bias)
         return F.conv2d(x, weight, bias, padding=1)
@@ -185,7 +187,9 @@ class SpatialGenerator(nn.Module):
         dev = next(self.parameters()).device
         z_local = torch.randn(n, a.local_dim, h, w, generator=generator).to(dev)
         z_global = torch.randn(n, a.global_dim, generator=generator).to(dev)
-        phase = (torch.rand(n, max(a.periodic_dim, 1), generator=generator) * 2 * math.pi)[:, : a.periodic_dim]
+        phase = (torch.rand(n, max(a.periodic_dim, 1), generator=generator) * 2 * math.pi)[
+            :, : a.periodic_dim
+        ]
         offset = torch.rand(n, 2, generator=generator) * 64
         return self.latent_grid(z_local, z_global, phase.to(dev), offset.to(dev))
 

@@ -99,7 +99,9 @@ def _optimizer_tensors(prefix: str, opt: torch.optim.Optimizer) -> dict[str, tor
     return out
 
 
-def _load_optimizer(opt: torch.optim.Optimizer, prefix: str, state: dict[str, torch.Tensor], path: Any) -> None:
+def _load_optimizer(
+    opt: torch.optim.Optimizer, prefix: str, state: dict[str, torch.Tensor], path: Any
+) -> None:
     per_param: dict[int, dict[str, torch.Tensor]] = {}
     for key, value in state.items():
         head, _, rest = key.partition(".")
@@ -213,11 +215,16 @@ def train(
     cells = arch.resolution // 2**arch.levels
     preview_gen = torch.Generator().manual_seed(12345)
     preview_grid = g_raw.random_grid(PREVIEW_COUNT, cells * 2, cells * 2, preview_gen)
-    preview_noise = [torch.randn(PREVIEW_COUNT, 1, h, w, generator=preview_gen).to(device) for h, w in g_raw.noise_shapes(cells * 2, cells * 2)]
+    preview_noise = [
+        torch.randn(PREVIEW_COUNT, 1, h, w, generator=preview_gen).to(device)
+        for h, w in g_raw.noise_shapes(cells * 2, cells * 2)
+    ]
     reference = _reference_crops(data, config, arch) if config.eval_every and world.is_main else None
 
     losses: list[tuple[int, float, float]] = []
-    history: list[list[float]] = [list(x) for x in ckpt.info.get("loss_history", [])] if resumed and ckpt else []
+    history: list[list[float]] = (
+        [list(x) for x in ckpt.info.get("loss_history", [])] if resumed and ckpt else []
+    )
     step = start
     saved_step = start
     best: tuple[int, float] | None = None
@@ -317,7 +324,9 @@ def train(
 
             # Discriminator: hinge loss on augmented real and fake crops, plus the reconstruction of reals.
             _requires_grad(d_raw, True)
-            x = torch.cat([augment(real, ada.p, config.augment), augment(fake.detach(), ada.p, config.augment)])
+            x = torch.cat(
+                [augment(real, ada.p, config.augment), augment(fake.detach(), ada.p, config.augment)]
+            )
             logits, recon = d(x, reconstruct=True)
             real_logits, fake_logits = logits[:local_batch], logits[local_batch:]
             loss_adv = F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
@@ -342,7 +351,7 @@ def train(
             loss_g.backward()
             opt_g.step()
             step += 1
-            _ema_update(g_ema, g_raw, min(config.ema_decay, (1 + step - start) / (10 + step - start)))
+            _ema_update(g_ema, g_raw, min(config.ema_decay, (1 + step) / (10 + step)))
             if step % ADA_EVERY == 0:
                 ada.adjust(*dist.all_sum([ada.sum_sign, ada.count], world, device))
 
@@ -407,7 +416,9 @@ def train(
     )
 
 
-def _r1_step(d: torch.nn.Module, opt_d: torch.optim.Optimizer, real: torch.Tensor, config: TrainConfig) -> None:
+def _r1_step(
+    d: torch.nn.Module, opt_d: torch.optim.Optimizer, real: torch.Tensor, config: TrainConfig
+) -> None:
     """Lazy R1: γ/2·E‖∇ₓD(x)‖² on real images, scaled by the interval it is applied at."""
     real = real.detach().requires_grad_(True)
     logits, recon = d(real, reconstruct=True)
@@ -442,7 +453,12 @@ class HeldOutSampler(CropSampler):
     """Crops from the reserved right strip of each image only (what training never saw)."""
 
     def __init__(
-        self, images: list[torch.Tensor], resolution: int, scale: tuple[float, float], holdout: float, seed: int = 0
+        self,
+        images: list[torch.Tensor],
+        resolution: int,
+        scale: tuple[float, float],
+        holdout: float,
+        seed: int = 0,
     ) -> None:
         from models.gan.data import holdout_region
 

@@ -36,7 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--count", type=int, default=16, help="how many samples (default 16)")
     p.add_argument("--seed", type=int, default=7, help="first seed; samples use seed, seed+1, … (default 7)")
     p.add_argument("--truncation", type=float, default=0.7, help="0–1, lower is tamer (default 0.7)")
-    p.add_argument("--size", type=int, default=None, help="upsample each sample to SIZE px (default: native)")
+    p.add_argument(
+        "--size",
+        default=None,
+        help="sample side in px, or WIDTHxHEIGHT (default 512; 16–4096). The first engine's 64 px models "
+        "are Lanczos-enlarged to it instead",
+    )
+    p.add_argument(
+        "--tileable", action="store_true", help="seamlessly tileable samples (sides a multiple of 16 px)"
+    )
     p.add_argument(
         "-o", "--output", required=True, help="GRID.png, or a folder for one PNG + JSON per sample"
     )
@@ -47,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--frames", type=int, default=24, help="frames per pair of seeds (default 24)")
     p.add_argument("--truncation", type=float, default=0.7, help="0–1 (default 0.7)")
     p.add_argument("--frame-ms", type=int, default=80, help="GIF frame duration in ms (default 80)")
+    p.add_argument("--size", default="256", help="frame side in px, or WIDTHxHEIGHT (default 256)")
     p.add_argument("-o", "--output", required=True, help="ANIM.gif, STRIP.png, or a folder for PNG frames")
 
     p = sub.add_parser(
@@ -58,19 +67,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", required=True, help="MODEL.safetensors (a MODEL.json sidecar is written too)"
     )
     p.add_argument(
-        "--size", type=int, choices=(32, 64, 96, 128), default=None,
+        "--size",
+        type=int,
+        choices=(32, 64, 96, 128),
+        default=None,
         help="side of the training crops in px (default 96); samples can be any size",
     )
     p.add_argument("--steps", type=int, default=None, help=f"training steps in this run (default {_D.steps})")
     start = p.add_mutually_exclusive_group()
     start.add_argument("--resume", default=None, help="continue this checkpoint's run exactly")
     start.add_argument(
-        "--init", default=None,
+        "--init",
+        default=None,
         help="start from this model's weights (fine-tune; 'bundled' for the bundled painting model)",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument(
-        "--batch", type=int, default=_D.batch_size,
+        "--batch",
+        type=int,
+        default=_D.batch_size,
         help=f"global batch, split over torchrun's processes (default {_D.batch_size})",
     )
     p.add_argument(
@@ -80,16 +95,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {_D.crop_scale[0]},{_D.crop_scale[1]})",
     )
     p.add_argument(
-        "--holdout", type=float, default=0.0,
+        "--holdout",
+        type=float,
+        default=0.0,
         help="share of each image's width (its right strip) kept out of training for measuring (default 0)",
     )
     p.add_argument(
-        "--eval-every", type=int, default=0,
+        "--eval-every",
+        type=int,
+        default=0,
         help="measure samples against real crops every N steps and keep the best as MODEL.best.safetensors",
+    )
+    p.add_argument(
+        "--r1-every", type=int, default=16, help="steps between lazy R1 penalties (default 16; 0: none)"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of the run (default 0)")
     p.add_argument(
-        "--ema", type=float, default=_D.ema_decay, help=f"EMA decay of the sampling generator (default {_D.ema_decay})"
+        "--ema",
+        type=float,
+        default=_D.ema_decay,
+        help=f"EMA decay of the sampling generator (default {_D.ema_decay})",
     )
     p.add_argument(
         "--augment",
@@ -140,43 +165,68 @@ def _check_truncation(value: float) -> None:
         raise CliError(f"--truncation must be between 0 and 2, not {value}")
 
 
+def _parse_size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        parts = [int(v) for v in str(text).lower().replace("×", "x").split("x")]
+    except ValueError:
+        raise CliError(f"--size must be PX or WIDTHxHEIGHT, like 512 or 768x512 (got {text!r})") from None
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or not all(16 <= v <= 4096 for v in parts):
+        raise CliError("--size must be between 16 and 4096 px a side")
+    return parts[0], parts[1]
+
+
 def _sample(args: argparse.Namespace) -> int:
     if args.count < 1 or args.count > 1024:
         raise CliError("--count must be between 1 and 1024")
-    if args.size is not None and not 16 <= args.size <= 4096:
-        raise CliError("--size must be between 16 and 4096")
+    size = _parse_size(args.size)
     _check_truncation(args.truncation)
+    if args.tileable and size is not None and (size[0] % 16 or size[1] % 16):
+        raise CliError("--tileable needs sides that are multiples of 16 px")
     model = _load_model(args)
+    import numpy as np
+
     from models.gan import make_grid
     from models.gan.export import model_summary, save_sample, upsample
     from studio.io.atomic import atomic_write_text
     from studio.io.images import ImageSaveError, save_image
 
     seeds = list(range(args.seed, args.seed + args.count))
-    samples = model.sample(seeds, args.truncation)
+    if model.spatial:
+        samples = model.sample(seeds, args.truncation, size=size, tileable=args.tileable)
+        enlarge = None
+    else:  # the first engine paints its fixed square; enlarge it when a size is asked for
+        if args.tileable:
+            raise CliError("--tileable needs a spatial model; this one paints fixed squares")
+        samples = model.sample(seeds, args.truncation)
+        enlarge = size
     out = Path(args.output)
     try:
         if out.suffix.lower() in IMAGE_SUFFIXES:
-            pixels = [upsample(s.pixels, args.size) if args.size else s.pixels for s in samples]
-            import numpy as np
-
+            pixels = [upsample(s.pixels, enlarge) if enlarge else s.pixels for s in samples]
             grid = make_grid(np.stack(pixels))
+            h, w = pixels[0].shape[:2]
             meta = {
                 "tool": "atelier gan sample",
                 "seeds": seeds,
                 "truncation": args.truncation,
+                "size": [w, h],
+                "tileable": bool(args.tileable),
                 "model": model_summary(model),
                 "layout": "rows of ceil(sqrt(count)), left to right",
             }
             save_image(out, grid, provenance=meta)
             atomic_write_text(out.with_suffix(".json"), json.dumps(meta, indent=2) + "\n")
-            print(f"wrote {out} ({len(samples)} samples, seeds {seeds[0]}–{seeds[-1]})")
+            print(f"wrote {out} ({len(samples)} samples of {w}×{h} px, seeds {seeds[0]}–{seeds[-1]})")
         else:
             if out.suffix:
                 raise CliError(f"{out}: -o must be a .png grid or a folder")
             out.mkdir(parents=True, exist_ok=True)
             for s in samples:
-                save_sample(out / f"seed_{s.recipe['seed']}.png", s, model, args.size)
+                save_sample(out / f"seed_{s.recipe['seed']}.png", s, model, enlarge)
             print(f"wrote {len(samples)} samples with sidecars to {out}/")
     except (ImageSaveError, OSError) as exc:
         raise CliError(f"cannot write {out}: {exc}") from None
@@ -201,7 +251,10 @@ def _interpolate(args: argparse.Namespace) -> int:
     from studio.io.images import ImageSaveError, save_image
 
     samples = model.sample(seeds, args.truncation)
-    parts = [model.interpolate(a, b, args.frames) for a, b in zip(samples, samples[1:], strict=False)]
+    size = _parse_size(args.size)
+    parts = [
+        model.interpolate(a, b, args.frames, size=size) for a, b in zip(samples, samples[1:], strict=False)
+    ]
     frames = np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])  # shared end frames once
     meta = {
         "tool": "atelier gan interpolate",
@@ -251,8 +304,8 @@ def _train(args: argparse.Namespace) -> int:
         raise CliError("--ema must be in [0, 1)")
     if not 0.0 <= args.holdout < 0.9:
         raise CliError("--holdout must be in [0, 0.9)")
-    if args.eval_every < 0:
-        raise CliError("--eval-every must be 0 or more")
+    if args.eval_every < 0 or args.r1_every < 0:
+        raise CliError("--eval-every and --r1-every must be 0 or more")
     augment = "" if args.augment.strip() == "none" else args.augment
     unknown = {a.strip() for a in augment.split(",") if a.strip()} - {"color", "translation", "cutout"}
     if unknown:
@@ -288,6 +341,7 @@ def _train(args: argparse.Namespace) -> int:
         crop_scale=crop,
         holdout=args.holdout,
         eval_every=args.eval_every,
+        r1_every=args.r1_every,
         seed=args.seed,
         augment=augment,
         ema_decay=args.ema,
@@ -303,6 +357,12 @@ def _train(args: argparse.Namespace) -> int:
     main = world.is_main
     bar = ProgressBar("train ") if main else (lambda report: None)
     preview_path = Path(args.preview) if args.preview and main else None
+    try:
+        for where in (out.parent, preview_path.parent if preview_path else None):
+            if where is not None:
+                where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create the output folder: {exc}") from None
 
     def on_progress(report) -> None:  # type: ignore[no-untyped-def]
         if isinstance(report, TrainProgress) and report.preview is not None and preview_path is not None:
@@ -343,7 +403,9 @@ def _train(args: argparse.Namespace) -> int:
     print(f"trained on {result.images} images for {steps} steps (model at step {result.steps}){skipped}")
     for path, reason in result.skipped[:20]:
         print(f"  skipped {path}: {reason}")
-    print(f"images seen {result.images_seen} (data digest {result.data_digest}), {world.world_size} process(es)")
+    print(
+        f"images seen {result.images_seen} (data digest {result.data_digest}), {world.world_size} process(es)"
+    )
     if result.best is not None:
         from models.gan.training import best_path
 
