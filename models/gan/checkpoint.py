@@ -68,7 +68,8 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
         if part is not None:
             for k, v in part.items():
                 v = v.detach().cpu()
-                tensors[f"{prefix}.{k}"] = (v.half() if half and v.is_floating_point() else v).contiguous()
+                v = v.half() if half and v.is_floating_point() else v.clone()  # never shares g_ema's storage
+                tensors[f"{prefix}.{k}"] = v.contiguous()
     info = dict(ckpt.info)
     info.update(
         format=FORMAT,

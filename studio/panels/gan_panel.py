@@ -110,10 +110,15 @@ class GanPanel(SampleActions, QWidget):
         lay.addLayout(row)
         row = QHBoxLayout()
         self.send_size_combo = QComboBox()
+        self.send_size_combo.addItem("picture size", 0)
         for size in SEND_SIZES:
             self.send_size_combo.addItem(f"{size} px", size)
+        self.send_size_combo.setToolTip(
+            "The size Send to canvas paints at: the open picture's (a new 1024 px square when none is open) "
+            "or a square. Spatial models paint it directly; the older 64 px model is enlarged"
+        )
         self.send_size_combo.setCurrentIndex(
-            max(0, self.send_size_combo.findData(int(self.settings.get("send_size", 1024))))
+            max(0, self.send_size_combo.findData(int(self.settings.get("send_size", 0))))
         )
         self.send_button = QPushButton("Send to canvas")
         row.addWidget(self.send_button, 1)

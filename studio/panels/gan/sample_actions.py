@@ -26,14 +26,19 @@ class SampleActions:
         return re.sub(r"[^A-Za-z0-9_-]+", "_", f"gan_{model}_{sample.label}").strip("_")
 
     def send_to_canvas(self) -> None:
+        """Paint the chosen sample at the open picture's size (or the chosen square) and open it."""
         sample = self._sample()
         if sample is None:
             return
-        size = int(self.send_size_combo.currentData())
-        self.settings["send_size"] = size
+        choice = int(self.send_size_combo.currentData())
+        self.settings["send_size"] = choice
         self.ctx.save_preferences()
+        doc = self.ctx.document()
+        picture = tuple(doc.size) if (choice == 0 and doc is not None) else None
+        size = jobs.canvas_size(picture, choice or 1024)
+        path, device = self.model_path(), self._device()
         job = self.ctx.runner.submit(
-            "Upsample GAN sample", lambda: jobs.upsampled(sample, size), pool="torch"
+            "Paint GAN sample", lambda: jobs.at_size(sample, path, size, device), pool="torch"
         )
         job.succeeded.connect(lambda pixels, label=sample.label: self.ctx.open_array(pixels, f"GAN {label}"))
 
@@ -45,7 +50,9 @@ class SampleActions:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{self._name(sample)}.png"
         job = self.ctx.runner.submit(
-            "Save GAN style", lambda: jobs.save_sample(target, sample, model, 512), pool="torch"
+            "Save GAN style",
+            lambda: jobs.save_sample(target, sample, model, 512, self._device()),
+            pool="torch",
         )
         job.succeeded.connect(lambda path: self.ctx.request_style(str(path)))
         job.succeeded.connect(lambda path: self.ctx.status(f"Added {Path(path).name} to the styles"))
@@ -71,7 +78,9 @@ class SampleActions:
             return
         target = Path(path).with_suffix(".png")
         job = self.ctx.runner.submit(
-            "Save GAN sample", lambda: jobs.save_sample(target, sample, model, None), pool="torch"
+            "Save GAN sample",
+            lambda: jobs.save_sample(target, sample, model, None, self._device()),
+            pool="torch",
         )
         job.succeeded.connect(lambda saved: self.ctx.status(f"Saved {saved} with its JSON sidecar"))
 

@@ -25,9 +25,12 @@ class TrainController(QObject):
         self.job: Any = None
         self.out_path: Path | None = None
         box.folder_edit.setText(settings.get("train_folder", ""))
-        index = box.size_combo.findData(int(settings.get("train_size", 64)))
+        index = box.size_combo.findData(int(settings.get("train_size", 96)))
         box.size_combo.setCurrentIndex(max(0, index))
-        box.steps_spin.setValue(int(settings.get("train_steps", 2000)))
+        box.start_combo.setCurrentIndex(
+            max(0, box.start_combo.findData(settings.get("train_start", "bundled")))
+        )
+        box.steps_spin.setValue(int(settings.get("train_steps", 3000)))
         box.browse_requested.connect(self._on_box_browse_requested)
         box.train_requested.connect(self._on_box_train_requested)
         box.resume_requested.connect(self._on_box_resume_requested)
@@ -67,9 +70,32 @@ class TrainController(QObject):
         if not folder or not Path(folder).is_dir():
             self.ctx.reporter.report("Train GAN", "Choose a folder of images to train on first.")
             return
-        self.settings.update(train_folder=folder, train_size=resolution, train_steps=steps)
+        init = self.bundled_model() if self.box.fine_tune() else None
+        if self.box.fine_tune() and init is None:
+            self.ctx.reporter.report(
+                "Train GAN",
+                "The bundled model cannot be fine-tuned (it is missing or sampling-only); "
+                "choose Start from: scratch.",
+            )
+            return
+        start = "bundled" if init else "scratch"
+        self.settings.update(train_folder=folder, train_size=resolution, train_steps=steps, train_start=start)
         self.ctx.save_preferences()
-        self._start(folder, self._new_model_path(folder, resolution), resolution, steps, resume=None)
+        name = "tuned" if init else f"{resolution}px"
+        self._start(folder, self._new_model_path(folder, name), resolution, steps, resume=None, init=init)
+
+    def bundled_model(self) -> Path | None:
+        """The bundled model when it can be fine-tuned (a spatial model holding its training state)."""
+        from models.gan.paths import BUNDLED_MODEL
+
+        try:
+            info = json.loads(BUNDLED_MODEL.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        ok = (
+            isinstance(info, dict) and info.get("trainable") and info.get("arch", {}).get("kind") == "spatial"
+        )
+        return BUNDLED_MODEL if ok and BUNDLED_MODEL.is_file() else None
 
     def _on_box_resume_requested(self, steps: int) -> None:
         if self.out_path is None or not self.out_path.is_file():
@@ -80,21 +106,29 @@ class TrainController(QObject):
             return
         self._start(folder, self.out_path, 0, steps, resume=self.out_path)
 
-    def _new_model_path(self, folder: str, resolution: int) -> Path:
+    def _new_model_path(self, folder: str, suffix: str) -> Path:
         stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(folder).name).strip("_") or "model"
-        base = self.models_dir() / f"{stem}-{resolution}px"
+        base = self.models_dir() / f"{stem}-{suffix}"
         path, n = base.with_suffix(".safetensors"), 2
         while path.exists():
             path, n = self.models_dir() / f"{base.name}-{n}.safetensors", n + 1
         return path
 
-    def _start(self, folder: str, out: Path, resolution: int, steps: int, resume: Path | None) -> None:
+    def _start(
+        self,
+        folder: str,
+        out: Path,
+        resolution: int,
+        steps: int,
+        resume: Path | None,
+        init: Path | None = None,
+    ) -> None:
         device = getattr(self.ctx.preferences, "device", "auto")
         self.out_path = out
         self.box.plot.clear() if resume is None else None
         job = self.ctx.runner.submit(
             f"Train GAN on {Path(folder).name}",
-            lambda: jobs.train(folder, out, resolution, steps, device, resume),
+            lambda: jobs.train(folder, out, resolution, steps, device, resume, init),
             key="gan-train",
             pool="torch",
         )
