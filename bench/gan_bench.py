@@ -38,6 +38,7 @@ from models.gan.export import upsample  # noqa: E402
 from models.gan.metrics import high_frequency_share, pairwise_diversity, position_lock  # noqa: E402
 from models.gan.training import HeldOutSampler  # noqa: E402
 from models.progress import drive  # noqa: E402
+from studio.io.images import read_pixels  # noqa: E402
 
 STYLES = ROOT / "resources" / "styles"
 NEW = ROOT / "resources" / "gan" / "paintings.safetensors"
@@ -123,7 +124,7 @@ def train_speed(model_path: Path, old: bool, steps: int) -> float:
         g, d = Generator(arch), Discriminator(arch)
         opt_g = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
         opt_d = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
-        data = drive(scan_folder(STYLES))
+        data = drive(scan_folder(STYLES, read_pixels))
         sampler = CropSampler(data.images, 64, (0.12, 0.45))
         times = []
         for i in range(steps + 2):
@@ -152,14 +153,16 @@ def train_speed(model_path: Path, old: bool, steps: int) -> float:
 
     arch = load_checkpoint(model_path).arch
     stamps: list[float] = []
-    config = TrainConfig(arch=arch, steps=steps + 2, preview_every_s=1e9, checkpoint_every_s=1e9, min_images=1)
+    config = TrainConfig(
+        arch=arch, steps=steps + 2, preview_every_s=1e9, checkpoint_every_s=1e9, min_images=1
+    )
 
     def on(report) -> None:  # type: ignore[no-untyped-def]
         if isinstance(report, TrainProgress) and report.d_loss is not None:
             stamps.append(time.perf_counter())
 
     with tempfile.TemporaryDirectory() as tmp:
-        drive(train(STYLES, Path(tmp) / "m.safetensors", config), on)
+        drive(train(STYLES, Path(tmp) / "m.safetensors", config, read_image=read_pixels), on)
     gaps = np.diff(stamps[1:])
     return 1.0 / float(np.median(gaps))
 
@@ -176,12 +179,14 @@ def main() -> None:
     from models.backbones import load_backbone
 
     net = load_backbone("efficientnet-lite0")
-    data = drive(scan_folder(STYLES))
+    data = drive(scan_folder(STYLES, read_pixels))
     new, old = GanModel.load(args.new, device="cpu"), GanModel.load(args.old, device="cpu")
     holdout = float(new.info.get("data", {}).get("holdout", 0.3)) or 0.3
     new_crop = tuple(new.info.get("train", {}).get("crop_scale", (0.16, 0.24)))
     old_crop = tuple(old.info.get("train", {}).get("crop_scale", (0.12, 0.45)))
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU; held-out strip: right {holdout:.0%}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU; held-out strip: right {holdout:.0%}"
+    )
     rows = {
         "new": measure(new, data.images, holdout, new_crop, args.repeats, net),
         "old": measure(old, data.images, holdout, old_crop, args.repeats, net),
@@ -193,8 +198,12 @@ def main() -> None:
         print(f"\n{name}: {Path(path).name} ({model.arch.kind}, {model.resolution} px crops)")
         hf = r["hf_samples"] / max(r["hf_crops"], 1e-9)
         div = r["div_samples"] / max(r["div_crops"], 1e-9)
-        print(f"  high-frequency share  samples {r['hf_samples']:.4f}  crops {r['hf_crops']:.4f}  ratio {hf:.2f} (0.5–2)")
-        print(f"  pairwise diversity    samples {r['div_samples']:.4f}  crops {r['div_crops']:.4f}  ratio {div:.2f} (≥ 0.6)")
+        print(
+            f"  high-frequency share  samples {r['hf_samples']:.4f}  crops {r['hf_crops']:.4f}  ratio {hf:.2f} (0.5–2)"
+        )
+        print(
+            f"  pairwise diversity    samples {r['div_samples']:.4f}  crops {r['div_crops']:.4f}  ratio {div:.2f} (≥ 0.6)"
+        )
         print(f"  position lock         mean {r['lock_mean']:.3f}  max {r['lock_max']:.3f} (≤ 0.1)")
         ok = r["nn_sample_min"] >= r["nn_held_min"]
         print(
@@ -205,7 +214,9 @@ def main() -> None:
         print(f"  16 samples at 512 px  median {r['sample16_512_s']:.2f} s")
         print(f"  training              {r['train_steps_s']:.2f} steps/s (batch 8)")
     if "holdout" not in old.info.get("data", {}):
-        print("\nnote: the old model trained on whole paintings; its 'held-out' crops were in its training data")
+        print(
+            "\nnote: the old model trained on whole paintings; its 'held-out' crops were in its training data"
+        )
     print("\njson " + json.dumps(rows))
 
 

@@ -36,7 +36,7 @@ from models.gan import distributed as dist
 from models.gan.augment import AdaptiveP, augment
 from models.gan.checkpoint import Checkpoint, CheckpointError, load_checkpoint, load_into, save_checkpoint
 from models.gan.config import GanArch, TrainConfig
-from models.gan.data import CropSampler, ImageFolder, scan_folder
+from models.gan.data import CropSampler, ImageFolder, ReadImage, scan_folder
 from models.gan.sampling import make_grid, resolve_device, to_pixels
 from models.gan.spatial import SpatialDiscriminator, SpatialGenerator, reconstruction_target
 from models.progress import EtaClock, Progress
@@ -125,10 +125,13 @@ def train(
     config: TrainConfig | None = None,
     resume: str | os.PathLike[str] | None = None,
     extra_info: dict[str, Any] | None = None,
+    *,
     init: str | os.PathLike[str] | None = None,
+    read_image: ReadImage | None = None,
 ) -> Generator[Progress, None, TrainResult]:
     """Train on the images in ``folder`` for ``config.steps`` steps and save to ``out_path``.
 
+    A folder given by path is read with ``read_image`` (see :data:`models.gan.data.ReadImage`).
     ``resume``: continue that checkpoint's run exactly (architecture, state and step count from it).
     ``init``: start a new run from that model's weights (fine-tuning). Raises :class:`GanTrainError` when
     fewer than ``config.min_images`` images are usable, ``CheckpointError`` for an unusable file.
@@ -164,7 +167,12 @@ def train(
     if not arch.spatial:
         raise GanTrainError("only the spatial generator is trained; use default_arch()")
 
-    data = folder if isinstance(folder, ImageFolder) else (yield from scan_folder(folder, min_side=16))
+    if isinstance(folder, ImageFolder):
+        data = folder
+    elif read_image is None:
+        raise TypeError("train() needs read_image to read a folder given by path")
+    else:
+        data = yield from scan_folder(folder, read_image, min_side=16)
     if len(data.images) < config.min_images:
         why = f"; {data.skipped_text()}" if data.skipped else ""
         raise GanTrainError(

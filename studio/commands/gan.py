@@ -189,9 +189,10 @@ def _sample(args: argparse.Namespace) -> int:
     model = _load_model(args)
     import numpy as np
 
+    from atelier_common.atomic import atomic_write_text
     from models.gan import make_grid
-    from models.gan.export import model_summary, save_sample, upsample
-    from studio.io.atomic import atomic_write_text
+    from models.gan.export import model_summary, upsample
+    from studio.io.gan_files import save_sample
     from studio.io.images import ImageSaveError, save_image
 
     seeds = list(range(args.seed, args.seed + args.count))
@@ -247,7 +248,8 @@ def _interpolate(args: argparse.Namespace) -> int:
     import numpy as np
 
     from models.gan import make_grid
-    from models.gan.export import model_summary, save_frames, save_gif
+    from models.gan.export import model_summary
+    from studio.io.gan_files import save_frames, save_gif
     from studio.io.images import ImageSaveError, save_image
 
     samples = model.sample(seeds, args.truncation)
@@ -321,6 +323,7 @@ def _train(args: argparse.Namespace) -> int:
     from models.gan.paths import BUNDLED_MODEL
     from models.gan.training import TrainProgress
     from models.progress import drive
+    from studio.io.images import read_pixels
 
     init = str(BUNDLED_MODEL) if args.init == "bundled" else args.init
     source = args.resume or init
@@ -382,7 +385,15 @@ def _train(args: argparse.Namespace) -> int:
     previous = _stop_on_sigterm()
     try:
         result = drive(
-            train(folder, out, config, resume=args.resume, init=init, extra_info={"cli_args": cli_args}),
+            train(
+                folder,
+                out,
+                config,
+                resume=args.resume,
+                init=init,
+                extra_info={"cli_args": cli_args},
+                read_image=read_pixels,
+            ),
             on_progress,
         )
     except KeyboardInterrupt:

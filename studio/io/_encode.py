@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 from PIL import Image, PngImagePlugin
 
+from atelier_common.atomic import atomic_writer
+from atelier_common.errors import UserError
 from studio import __version__
 from studio.io._decode import ImageLoadError
-from studio.io.atomic import atomic_writer
 
 #: The PNG iTXt keyword that holds an output's provenance as JSON.
 PROVENANCE_KEY = "atelier:provenance"
@@ -28,7 +29,7 @@ SAVE_EXTENSIONS: dict[str, str] = {
 }
 
 
-class ImageSaveError(Exception):
+class ImageSaveError(UserError):
     """An image could not be saved; ``str(error)`` is ``"<file name>: <reason>"`` for the user."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:

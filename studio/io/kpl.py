@@ -15,7 +15,8 @@ import zipfile
 
 import numpy as np
 
-from studio.io.palette_model import PaletteDocument, PaletteFileError, Swatch
+from studio.io._palette_error import PaletteFileError
+from studio.state.swatches import PaletteDocument, Swatch
 
 MIMETYPE = b"application/x-krita-palette"
 _ACCEPTED_MIMETYPES = (MIMETYPE, b"krita/x-colorset")

@@ -10,9 +10,16 @@ import pytest
 import torch
 from PIL import Image
 
-from models.gan import GanArch, GanModel, GanTrainError, TrainConfig, load_checkpoint, train
+from models.gan import GanArch, GanModel, GanTrainError, TrainConfig, load_checkpoint
+from models.gan import train as _train
 from models.gan.training import TrainProgress
 from models.progress import drive
+from studio.io.images import read_pixels
+
+
+def train(*args, **kwargs):  # the app's loader, as the CLI and the panel pass it
+    return _train(*args, read_image=read_pixels, **kwargs)
+
 
 TINY = GanArch(
     kind="spatial", resolution=32, ngf=8, ndf=8, levels=3, local_dim=4, global_dim=8, periodic_dim=2

@@ -116,11 +116,11 @@ def test_pick_two_interpolate_cross_and_export(qtbot, ctx, panel, tmp_path):
     assert panel.strip.frames.shape == (6, 32, 32, 3)
     assert np.array_equal(panel.strip.frames[0], panel.grid.samples[2].pixels)
     gif = tmp_path / "anim.gif"
-    panel.ask_save_path = lambda *a: str(gif)
+    panel.actions.ask_save_path = lambda *a: str(gif)
     panel.strip.gif_button.click()
     qtbot.waitUntil(gif.exists, timeout=20000)
     folder = tmp_path / "frames"
-    panel.ask_folder = lambda *a: str(folder)
+    panel.actions.ask_folder = lambda *a: str(folder)
     panel.strip.png_button.click()
     qtbot.waitUntil(lambda: len(list(folder.glob("*.png"))) == 6, timeout=20000)
     panel.cross_button.click()
@@ -145,7 +145,7 @@ def test_send_style_palette_and_save(qtbot, ctx, panel, tmp_path):
         panel.palette_button.click()
     assert np.array_equal(pal.args[0], panel.grid.samples[3].pixels)
     target = tmp_path / "keep.png"
-    panel.ask_save_path = lambda *a: str(target)
+    panel.actions.ask_save_path = lambda *a: str(target)
     panel.save_button.click()
     qtbot.waitUntil(lambda: target.with_suffix(".json").exists(), timeout=20000)
     meta = json.loads(target.with_suffix(".json").read_text())
@@ -180,7 +180,7 @@ def test_train_stop_keeps_checkpoint_then_resume(qtbot, ctx, panel, tmp_path, mo
     info = json.loads(out.with_suffix(".json").read_text())
     assert info["steps"] >= 2 and info["data"]["skipped"] == 1
     assert panel.model_path() == out and box.resume_button.isEnabled()
-    assert "Stopped" in box.status_label.text()
+    assert "stopped" in box.status_label.text()
     box.steps_spin.setValue(2)
     box.resume_button.click()
     qtbot.waitUntil(lambda: box.train_button.isEnabled() and "Done" in box.status_label.text(), timeout=30000)
@@ -246,11 +246,12 @@ def test_spatial_model_sends_a_sample_painted_at_the_picture_size(qtbot, ctx, pa
     ctx.open_array(np.zeros((200, 300, 3), np.uint8), "picture")
     qtbot.mouseClick(panel.grid.tiles[2], Qt.MouseButton.LeftButton)
     panel.send_size_combo.setCurrentIndex(panel.send_size_combo.findData(0))  # "picture size"
-    before = ctx.document()
+    doc = ctx.document()
+    layers = len(doc.layers)
     panel.send_button.click()
-    qtbot.waitUntil(lambda: ctx.document() is not before, timeout=30000)
-    sent = ctx.document().image
-    assert sent.shape == (200, 300, 3)
+    qtbot.waitUntil(lambda: len(doc.layers) == layers + 1, timeout=30000)
+    sent = doc.layers[-1].image[..., :3]
+    assert sent.shape == (200, 300, 3) and doc.layers[-1].provenance["size"] == [300, 200]
     # Painted at that size, not enlarged: its top-left 256 px region is the grid's sample itself.
     grid_px = panel.grid.samples[2].pixels.astype(float)
     assert np.abs(sent[40:160, 40:200].astype(float) - grid_px[40:160, 40:200]).mean() < 12

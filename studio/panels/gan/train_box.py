@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from studio.canvas.convert import array_to_qimage
 
+TRAIN_SIZES = (64, 96, 128)  # crop sides; the spatial generator paints any size
 D_COLOUR, G_COLOUR = QColor(230, 120, 40), QColor(70, 150, 230)
 
 GUIDE_FINE_TUNE = (
@@ -127,7 +128,7 @@ class TrainBox(QWidget):
         self.start_combo.addItem("scratch", "scratch")
         form.addRow("Start from", self.start_combo)
         self.size_combo = QComboBox()
-        for res in (64, 96, 128):
+        for res in TRAIN_SIZES:
             self.size_combo.addItem(f"{res} px", res)
         self.size_combo.setToolTip(
             "Side of the training crops (the texture's scale); samples are painted at any size"
