@@ -74,7 +74,9 @@ class TrainConfig:
     augment: str = "color,translation,cutout"  # applied with the adaptive probability (ADA)
     ada_target: float = 0.6
     ada_speed_images: float = 20_000.0
-    r1_gamma: float = 0.5  # lazy R1 gradient penalty on real images ...
+    r1_gamma: float = (
+        0.1  # lazy R1 gradient penalty on real images (mild: the D is spectrally normalised) ...
+    )
     r1_every: int = 16  # ... every this many steps (scaled up by it)
     recon_weight: float = 1.0  # the self-supervised discriminator's reconstruction loss
     crop_scale: tuple[float, float] = (0.16, 0.24)  # side of a random crop, as a fraction of the short side

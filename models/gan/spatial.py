@@ -14,7 +14,8 @@ A grid of any shape gives an image of that shape × ``2**levels``: samples at ca
 upscaling. With ``tileable`` every convolution pads circularly and the wave vectors are rounded to whole
 periods of the grid, so the picture wraps seamlessly on a torus.
 
-Discriminator (after FastGAN, Liu et al. 2021): strided convolutions to a map of patch logits, plus a small
+Discriminator (after FastGAN, Liu et al. 2021): spectrally normalised strided convolutions to a map of patch
+logits, plus a small
 decoder that reconstructs the (downscaled) input from the last feature map. The reconstruction loss on
 real images makes the discriminator describe its input instead of memorising it, which is what keeps a
 few-shot run from collapsing.
@@ -27,14 +28,15 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.nn.utils import spectral_norm
 
 from models.gan.config import GanArch
 
 
 def _plan(arch: GanArch) -> list[tuple[int, int]]:
-    """(channels, convolutions) at the grid and after each upsampling but the last, which is sub-pixel
-    (a convolution to 3×4 channels, then pixel shuffle). Wide and doubled where maps are small; narrow and
-    single at the two finest levels, where nearly all of the sampling time goes."""
+    """(channels, convolutions) at the grid and after each upsampling but the last, which is a bilinear
+    doubling and one convolution to RGB. Wide and doubled where maps are small; narrow and single at the
+    two finest levels, where nearly all of the sampling time goes."""
     mult = [2.0, 1.5, 1.0, 0.5, 0.5, 0.5][: arch.levels]
     plan = [(max(8, int(arch.ngf * m)), 2) for m in mult]
     for i in range(max(0, len(plan) - 2), len(plan)):
@@ -115,7 +117,7 @@ class SpatialGenerator(nn.Module):
         for c, count in self.plan:
             self.levels.append(nn.ModuleList([_Conv(c_prev if j == 0 else c, c) for j in range(count)]))
             c_prev = c
-        self.to_rgb = nn.Conv2d(c_prev, 12, 3, 1, 0)  # 3 colours × 2×2 sub-pixels
+        self.to_rgb = nn.Conv2d(c_prev, 3, 3, 1, 0)  # at full resolution, after a bilinear doubling
 
     @property
     def cell(self) -> int:
@@ -129,7 +131,8 @@ class SpatialGenerator(nn.Module):
         """Wave vectors (N×P×2, radians per cell) from the global latent; with ``grid`` rounded to whole
         periods across it (tileable)."""
         assert self.wave is not None
-        k = math.pi * torch.sigmoid(self.wave(z_global)).view(-1, self.arch.periodic_dim, 2)
+        # At most a quarter turn per cell: periods of 4 cells and more (finer detail is the convolutions').
+        k = 0.5 * math.pi * torch.sigmoid(self.wave(z_global)).view(-1, self.arch.periodic_dim, 2)
         sign = torch.tensor([1.0, -1.0], device=k.device).repeat(self.arch.periodic_dim // 2 + 1)[
             : self.arch.periodic_dim
         ]
@@ -178,8 +181,13 @@ class SpatialGenerator(nn.Module):
             for conv in level:
                 x = conv(x, noise[k] if noise else None, tileable)
                 k += 1
-        x = F.pad(x, (1, 1, 1, 1), mode="circular" if tileable else "replicate")
-        return torch.tanh(F.pixel_shuffle(self.to_rgb(x), 2))
+        if tileable:  # bilinear doubling on the torus: pad one cell of wrap, double, cut it away
+            x = F.interpolate(F.pad(x, (1, 1, 1, 1), mode="circular"), scale_factor=2, mode="bilinear")
+            x = F.pad(x[:, :, 2:-2, 2:-2], (1, 1, 1, 1), mode="circular")
+        else:
+            x = F.interpolate(x, scale_factor=2, mode="bilinear")
+            x = F.pad(x, (1, 1, 1, 1), mode="replicate")
+        return torch.tanh(self.to_rgb(x))
 
     def random_grid(self, n: int, h: int, w: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """A fresh latent grid for training: random local/global latents, phases and crop offsets."""
@@ -205,13 +213,13 @@ class SpatialDiscriminator(nn.Module):
         layers: list[nn.Module] = []
         for c_in, c_out in zip(chans, chans[1:], strict=False):
             layers += [
-                nn.Conv2d(c_in, c_out, 4, 2, 1),
+                spectral_norm(nn.Conv2d(c_in, c_out, 4, 2, 1)),
                 nn.LeakyReLU(0.2),
-                nn.Conv2d(c_out, c_out, 3, 1, 1),
+                spectral_norm(nn.Conv2d(c_out, c_out, 3, 1, 1)),
                 nn.LeakyReLU(0.2),
             ]
         self.body = nn.Sequential(*layers)
-        self.logits = nn.Conv2d(chans[-1], 1, 3, 1, 1)
+        self.logits = spectral_norm(nn.Conv2d(chans[-1], 1, 3, 1, 1))
         d = max(8, c // 2)
         self.decoder = nn.Sequential(  # 1/16 → 1/4 of the input side
             nn.Upsample(scale_factor=2, mode="nearest"),

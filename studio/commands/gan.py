@@ -106,6 +106,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="measure samples against real crops every N steps and keep the best as MODEL.best.safetensors",
     )
+    p.add_argument("--r1", type=float, default=0.1, help="R1 penalty weight γ (default 0.1; 0: none)")
     p.add_argument(
         "--r1-every", type=int, default=16, help="steps between lazy R1 penalties (default 16; 0: none)"
     )
@@ -306,7 +307,7 @@ def _train(args: argparse.Namespace) -> int:
         raise CliError("--ema must be in [0, 1)")
     if not 0.0 <= args.holdout < 0.9:
         raise CliError("--holdout must be in [0, 0.9)")
-    if args.eval_every < 0 or args.r1_every < 0:
+    if args.eval_every < 0 or args.r1_every < 0 or args.r1 < 0:
         raise CliError("--eval-every and --r1-every must be 0 or more")
     augment = "" if args.augment.strip() == "none" else args.augment
     unknown = {a.strip() for a in augment.split(",") if a.strip()} - {"color", "translation", "cutout"}
@@ -345,6 +346,7 @@ def _train(args: argparse.Namespace) -> int:
         holdout=args.holdout,
         eval_every=args.eval_every,
         r1_every=args.r1_every,
+        r1_gamma=args.r1,
         seed=args.seed,
         augment=augment,
         ema_decay=args.ema,
