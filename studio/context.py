@@ -14,6 +14,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from atelier_common.errors import UserError
 from studio.canvas.view import CanvasView
 from studio.io.images import load_image_steps, save_image
 from studio.io.ora import read_ora_steps, write_ora_steps
@@ -23,11 +24,11 @@ from studio.state import preferences as prefs_mod
 from studio.state.document import Document, DocumentEvents, Layer
 from studio.state.panel_settings import PanelSettings, SettingsSpec
 from studio.undo import (
-    AddLayerCommand,
-    RemoveLayerCommand,
     ReplaceImageCommand,
     SetOpacityCommand,
     SetVisibleCommand,
+    add_layer_command,
+    remove_layer_command,
 )
 
 #: Preferences are written at most once per this many milliseconds while a slider moves.
@@ -210,7 +211,7 @@ class AppContext(QObject):
             self.open_array(pixels, name)
             return
         layer = Layer(name, _cover(pixels, doc.size), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        self.undo_stack.push(add_layer_command(doc, layer))
         self.status(f"Added “{name}” as a layer")
 
     # -- projects -----------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ class AppContext(QObject):
     # -- edits (all undoable) ---------------------------------------------------------------------
     def _require_document(self) -> Document:
         if self._document is None:
-            raise ValueError("Open an image first.")
+            raise UserError("Open an image first.")
         return self._document
 
     def add_result_layer(
@@ -267,10 +268,10 @@ class AppContext(QObject):
     ) -> None:
         doc = self._require_document()
         layer = Layer(name, _fit_to(pixels, doc), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        self.undo_stack.push(add_layer_command(doc, layer))
 
     def remove_layer(self, index: int) -> None:
-        self.undo_stack.push(RemoveLayerCommand(self._require_document(), index))
+        self.undo_stack.push(remove_layer_command(self._require_document(), index))
 
     def set_layer_opacity(self, index: int, opacity: float) -> None:
         self.undo_stack.push(SetOpacityCommand(self._require_document(), index, opacity))
@@ -394,7 +395,7 @@ def _configure_torch_threads() -> None:
     import sys
 
     if "torch" in sys.modules:
-        from models.torch_preload import configure_threads
+        from models.device import configure_threads
 
         configure_threads()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 import shiboken6
@@ -206,11 +207,8 @@ class MainWindow(QMainWindow):
         self._first_panel_dock: QDockWidget | None = None
         self._add_dock("Layers", LayersPanel(self.ctx))
         for title, module_name, class_name in PANELS:
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-                panel = cls(self.ctx)
-            except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
-                self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+            panel = self._make_panel(title, module_name, class_name)
+            if panel is None:
                 continue
             self._add_dock(title, panel)
             contribute = getattr(panel, "contribute_actions", None)
@@ -220,6 +218,29 @@ class MainWindow(QMainWindow):
             self._first_panel_dock.raise_()
         self.view_menu.addSeparator()
         self.view_menu.addMenu(self.panels_menu)
+
+    def _make_panel(self, title: str, module_name: str, class_name: str) -> QWidget | None:
+        """Build one panel; one that fails on its saved settings is built again from its defaults (the bad
+        settings are dropped, never written back), and one that still fails is left out with a report."""
+        try:
+            module = importlib.import_module(module_name)
+            cls = getattr(module, class_name)
+            return cls(self.ctx)
+        except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
+            section = getattr(sys.modules.get(module_name), "SECTION", None)
+            saved = self.ctx.preferences.sections.get(section) if isinstance(section, str) else None
+            if not saved:
+                self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+                return None
+        self.ctx.preferences.sections[section] = {}
+        try:
+            panel = cls(self.ctx)
+        except Exception as exc:  # noqa: BLE001
+            self.ctx.preferences.sections[section] = saved  # not our settings' fault: keep them
+            self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+            return None
+        self.ctx.status(f"The {title} panel's saved settings could not be used; it starts from its defaults")
+        return panel
 
     def _add_dock(self, title: str, panel: QWidget) -> QDockWidget:
         """Layers sits on top at the right; the capability panels share one tabbed dock below it."""
@@ -505,7 +526,7 @@ class MainWindow(QMainWindow):
         if "torch" not in sys.modules and not self._closed:
             self.ctx.runner.submit("Preparing the style engine", preload_torch, pool="torch")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
             super().closeEvent(event)
             return

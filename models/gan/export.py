@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from models.gan.sampling import GanModel, Sample
+from models.gan.sampling import GanModel, GanSample
 
 
 def model_summary(model: GanModel) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def model_summary(model: GanModel) -> dict[str, Any]:
 
 
 def sample_metadata(
-    sample: Sample, model: GanModel, size: int | tuple[int, int] | None = None
+    sample: GanSample, model: GanModel, size: int | tuple[int, int] | None = None
 ) -> dict[str, Any]:
     """The sidecar/provenance of one sample: enough to make it again (recipe, truncation, size, model)."""
     h, w = sample.pixels.shape[:2]
@@ -68,6 +68,13 @@ def encode_gif(frames: np.ndarray, frame_ms: int = 80, bounce: bool = True) -> b
     ]
     buf = io.BytesIO()
     quantised[0].save(
-        buf, format="GIF", save_all=True, append_images=quantised[1:], duration=frame_ms, loop=0, disposal=2
+        buf,
+        format="GIF",
+        save_all=True,
+        append_images=quantised[1:],
+        duration=frame_ms,
+        loop=0,
+        disposal=2,
+        comment=b"Atelier",  # the mark that lets a later export replace it (studio.io.guard)
     )
     return buf.getvalue()

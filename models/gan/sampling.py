@@ -1,7 +1,7 @@
 """Sampling from a trained generator: seeds, truncation, variations, interpolation and crossing.
 
 Every sample is a latent vector made deterministically from integers (a seed, a variation seed), so the
-same request always gives the same picture, and each :class:`Sample` carries a ``recipe`` (JSON-ready)
+same request always gives the same picture, and each :class:`GanSample` carries a ``recipe`` (JSON-ready)
 that says how it was made.
 
 For the spatial generator (``arch.kind == "spatial"``) a latent is one flat float32 vector: the global
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.device import resolve_device
 from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into
 from models.gan.config import GanArch
 from models.gan.networks import Generator
@@ -31,19 +32,8 @@ CANONICAL_CELLS = 64  # the latent grid every seed defines: 1024 px at 16 px a c
 MAX_SIDE = 4096  # the largest side sampled (a canvas at its own size); memory grows with the area
 
 
-def resolve_device(device: str = "auto") -> torch.device:
-    """ "auto" → CUDA when available, else CPU; "cuda" without CUDA raises ValueError."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("CUDA was asked for but no CUDA device is available")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
-    return torch.device(device)
-
-
 @dataclass(frozen=True)
-class Sample:
+class GanSample:
     """One generated image (HxWx3 uint8) with its latent (before truncation) and how it was made."""
 
     pixels: np.ndarray = field(repr=False)
@@ -306,17 +296,17 @@ class GanModel:
         truncation: float = 1.0,
         size: int | tuple[int, int] | None = None,
         tileable: bool = False,
-    ) -> list[Sample]:
+    ) -> list[GanSample]:
         """One sample per seed; the same seeds, truncation and size always give the same pixels."""
         latents = np.stack([self.latent(s) for s in seeds]) if seeds else np.zeros((0, self.latent_dim))
         pixels = self.render(latents, truncation, size=size, tileable=tileable, noise_seeds=list(seeds))
         return [
-            Sample(p, z, truncation, {"seed": int(s)}, tileable)
+            GanSample(p, z, truncation, {"seed": int(s)}, tileable)
             for p, z, s in zip(pixels, latents, seeds, strict=True)
         ]
 
     def render_samples(
-        self, samples: list[Sample], size: int | tuple[int, int] | None = None, tileable: bool | None = None
+        self, samples: list[GanSample], size: int | tuple[int, int] | None = None, tileable: bool | None = None
     ) -> np.ndarray:
         """The pixels of existing samples at another size (e.g. a canvas's): the same picture, extended."""
         if not samples:
@@ -332,20 +322,20 @@ class GanModel:
 
     def variations(
         self,
-        parent: Sample,
+        parent: GanSample,
         count: int = 8,
         strength: float = 0.3,
         seed: int = 1,
         truncation: float | None = None,
         size: int | tuple[int, int] | None = None,
-    ) -> list[Sample]:
+    ) -> list[GanSample]:
         """``count`` mutations of ``parent``: variation seeds ``seed, seed+1, …`` (the parent's noise)."""
         t = parent.truncation if truncation is None else truncation
         latents = np.stack([vary_latent(parent.latent, strength, seed + i) for i in range(count)])
         seeds = [root_seed(parent.recipe)] * count
         pixels = self.render(latents, t, size=size, tileable=parent.tileable, noise_seeds=seeds)
         return [
-            Sample(
+            GanSample(
                 p, z, t, {"variation": seed + i, "strength": strength, "of": parent.recipe}, parent.tileable
             )
             for i, (p, z) in enumerate(zip(pixels, latents, strict=True))
@@ -353,8 +343,8 @@ class GanModel:
 
     def interpolate(
         self,
-        a: Sample,
-        b: Sample,
+        a: GanSample,
+        b: GanSample,
         frames: int = 24,
         truncation: float | None = None,
         size: int | tuple[int, int] | None = None,
@@ -368,12 +358,12 @@ class GanModel:
 
     def cross(
         self,
-        a: Sample,
-        b: Sample,
+        a: GanSample,
+        b: GanSample,
         seed: int = 0,
         mode: str = "mix",
         size: int | tuple[int, int] | None = None,
-    ) -> Sample:
+    ) -> GanSample:
         """A child of ``a`` and ``b``. ``mode="mix"``: latent crossover (a new individual between them);
         ``mode="style"``: ``a``'s layout with ``b``'s colours and texture (the spatial generator takes
         ``b``'s global latent and waves; the first engine its skip-layer excitation)."""
@@ -394,7 +384,7 @@ class GanModel:
             )[0]
         else:
             raise ValueError(f"cross mode must be 'mix' or 'style', not {mode!r}")
-        return Sample(
+        return GanSample(
             pixels, z, t, {"cross": mode, "a": a.recipe, "b": b.recipe, "mix_seed": seed}, a.tileable
         )
 

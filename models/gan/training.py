@@ -32,12 +32,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from atelier_common.errors import UserError
+from models.device import configure_threads, resolve_device
 from models.gan import distributed as dist
 from models.gan.augment import AdaptiveP, augment
 from models.gan.checkpoint import Checkpoint, CheckpointError, load_checkpoint, load_into, save_checkpoint
 from models.gan.config import GanArch, TrainConfig
 from models.gan.data import CropSampler, ImageFolder, ReadImage, scan_folder
-from models.gan.sampling import make_grid, resolve_device, to_pixels
+from models.gan.sampling import make_grid, to_pixels
 from models.gan.spatial import SpatialDiscriminator, SpatialGenerator, reconstruction_target
 from models.progress import EtaClock, Progress
 
@@ -46,7 +48,7 @@ ADA_EVERY = 4
 LOSS_HISTORY = 4000  # loss points kept in the sidecar (thinned evenly beyond that)
 
 
-class GanTrainError(ValueError):
+class GanTrainError(UserError, ValueError):
     """Training cannot start or go on (too few images, a bad resume file, divergence); one-line message."""
 
 
@@ -141,11 +143,8 @@ def train(
     if resume is not None and init is not None:
         raise GanTrainError("choose either resume (continue a run) or init (start from a model), not both")
     if config.threads:
-        torch.set_num_threads(config.threads)
-    try:
-        device = resolve_device(config.device)
-    except ValueError as exc:
-        raise GanTrainError(str(exc)) from None
+        configure_threads(config.threads)
+    device = torch.device(resolve_device(config.device))  # DeviceError (a UserError) propagates
     world = dist.from_environment()
     device = dist.setup(world, device)
     if config.batch_size % world.world_size:

@@ -88,10 +88,29 @@ def run(args: argparse.Namespace) -> int:
     frame_aspect = _aspect(args.aspect)
     grid = _grid(args.grid)
     if args.output:
+        _check_output(args.output, args.image)
         _draw(args, frame_aspect, grid)
     if args.json or not args.output:
         _analyse(args)
     return 0
+
+
+def _check_output(output: str, image: str) -> None:
+    from studio.io.guard import OutputRefused, check_output, is_layered_image, is_ours_image, same_file
+    from studio.io.images import SAVE_EXTENSIONS
+    from studio.io.psd import LAYERED_EXTENSIONS
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in SAVE_EXTENSIONS and suffix not in LAYERED_EXTENSIONS:
+        known = sorted({*SAVE_EXTENSIONS, *LAYERED_EXTENSIONS})
+        raise CliError(f"-o {output}: use one of {', '.join(known)}")
+    if same_file(output, image):
+        raise CliError(f"{output}: is the input image; originals are never overwritten")
+    ours = is_layered_image if suffix in LAYERED_EXTENSIONS else is_ours_image
+    try:
+        check_output(output, replaceable=ours, what="image")
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
 
 def _analyse(args: argparse.Namespace) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
@@ -190,22 +189,31 @@ def _sample(args: argparse.Namespace) -> int:
     model = _load_model(args)
     import numpy as np
 
-    from atelier_common.atomic import atomic_write_text
     from models.gan import make_grid
     from models.gan.export import model_summary, upsample
-    from studio.io.gan_files import save_sample
+    from studio.io.gan_files import check_sample_target, save_sample, write_sample_sidecar
+    from studio.io.guard import OutputRefused, check_output_dir
     from studio.io.images import ImageSaveError, save_image
 
+    if args.tileable and not model.spatial:
+        raise CliError("--tileable needs a spatial model; this one paints fixed squares")
     seeds = list(range(args.seed, args.seed + args.count))
+    out = Path(args.output)
+    try:  # every destination is checked before the samples are made
+        if out.suffix.lower() in IMAGE_SUFFIXES:
+            check_sample_target(out, model, png_must_be_ours=True)
+        elif not out.suffix:
+            check_output_dir(out)
+            for seed in seeds if out.is_dir() else ():
+                check_sample_target(out / f"seed_{seed}.png", model, png_must_be_ours=True)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
     if model.spatial:
         samples = model.sample(seeds, args.truncation, size=size, tileable=args.tileable)
         enlarge = None
     else:  # the first engine paints its fixed square; enlarge it when a size is asked for
-        if args.tileable:
-            raise CliError("--tileable needs a spatial model; this one paints fixed squares")
         samples = model.sample(seeds, args.truncation)
         enlarge = size
-    out = Path(args.output)
     try:
         if out.suffix.lower() in IMAGE_SUFFIXES:
             pixels = [upsample(s.pixels, enlarge) if enlarge else s.pixels for s in samples]
@@ -221,7 +229,7 @@ def _sample(args: argparse.Namespace) -> int:
                 "layout": "rows of ceil(sqrt(count)), left to right",
             }
             save_image(out, grid, provenance=meta)
-            atomic_write_text(out.with_suffix(".json"), json.dumps(meta, indent=2) + "\n")
+            write_sample_sidecar(out, meta)
             print(f"wrote {out} ({len(samples)} samples of {w}×{h} px, seeds {seeds[0]}–{seeds[-1]})")
         else:
             if out.suffix:
@@ -230,7 +238,7 @@ def _sample(args: argparse.Namespace) -> int:
             for s in samples:
                 save_sample(out / f"seed_{s.recipe['seed']}.png", s, model, enlarge)
             print(f"wrote {len(samples)} samples with sidecars to {out}/")
-    except (ImageSaveError, OSError) as exc:
+    except (ImageSaveError, OutputRefused, OSError) as exc:
         raise CliError(f"cannot write {out}: {exc}") from None
     return 0
 
@@ -251,7 +259,18 @@ def _interpolate(args: argparse.Namespace) -> int:
     from models.gan import make_grid
     from models.gan.export import model_summary
     from studio.io.gan_files import save_frames, save_gif
+    from studio.io.guard import OutputRefused, check_output, check_output_dir, is_ours_image
     from studio.io.images import ImageSaveError, save_image
+
+    out = Path(args.output)
+    inputs = (model.path, model.path.with_suffix(".json")) if model.path else ()
+    try:
+        if out.suffix:
+            check_output(out, inputs=inputs, replaceable=is_ours_image, what="image")
+        else:
+            check_output_dir(out)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
     samples = model.sample(seeds, args.truncation)
     size = _parse_size(args.size)
@@ -266,7 +285,6 @@ def _interpolate(args: argparse.Namespace) -> int:
         "truncation": args.truncation,
         "model": model_summary(model),
     }
-    out = Path(args.output)
     try:
         suffix = out.suffix.lower()
         if suffix == ".gif":
@@ -320,11 +338,17 @@ def _train(args: argparse.Namespace) -> int:
         raise CliError(f"{folder}: not a folder")
 
     from models.gan import CheckpointError, GanTrainError, TrainConfig, default_arch, load_checkpoint, train
+    from models.gan.checkpoint import check_checkpoint_target
     from models.gan.distributed import from_environment
     from models.gan.paths import BUNDLED_MODEL
     from models.gan.training import TrainProgress
     from models.progress import drive
     from studio.io.images import read_pixels
+
+    try:  # before minutes of training, not at the first checkpoint
+        check_checkpoint_target(out)
+    except CheckpointError as exc:
+        raise CliError(str(exc)) from None
 
     init = str(BUNDLED_MODEL) if args.init == "bundled" else args.init
     source = args.resume or init

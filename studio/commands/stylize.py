@@ -93,12 +93,17 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _jobs(content: Path, output: Path) -> list[tuple[Path, Path]]:
     from atelier_common.images import is_image_path
+    from studio.io.guard import OutputRefused, check_folder, check_output_dir
     from studio.io.images import SAVE_EXTENSIONS
     from studio.io.psd import LAYERED_EXTENSIONS
 
     if content.is_dir():
         if output.exists() and not output.is_dir():
             raise CliError(f"{output} is a file; with a folder of photos, OUT must be a folder")
+        try:
+            check_output_dir(output)
+        except OutputRefused as exc:
+            raise CliError(str(exc)) from None
         photos = sorted(p for p in content.iterdir() if p.is_file() and is_image_path(p))
         if not photos:
             raise CliError(f"no images in the folder {content}")
@@ -108,7 +113,28 @@ def _jobs(content: Path, output: Path) -> list[tuple[Path, Path]]:
     known = sorted({*SAVE_EXTENSIONS, *LAYERED_EXTENSIONS})
     if output.suffix.lower() not in known:
         raise CliError(f"cannot save as {output.name!r}; use one of {', '.join(known)}")
+    if output.is_dir():
+        raise CliError(f"{output} is a folder; give a file name like {output / 'result.png'}")
+    try:  # a missing folder, a path under a file or a read-only place fails now, not after the job
+        check_folder(output)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
     return [(content, output)]
+
+
+def _check_destination(dst: Path, inputs: list[Path]) -> None:
+    from studio.io.guard import OutputRefused, check_output, is_layered_image, is_ours_image, same_file
+    from studio.io.psd import LAYERED_EXTENSIONS
+
+    if any(same_file(dst, p) for p in inputs):
+        raise CliError(f"{dst} is one of the input images; originals are never overwritten")
+    if not dst.parent.exists():
+        return  # folder mode: the output folder is made (and was checked) before the first save
+    layered = dst.suffix.lower() in LAYERED_EXTENSIONS
+    try:
+        check_output(dst, replaceable=is_layered_image if layered else is_ours_image, what="image")
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,12 +153,13 @@ def run(args: argparse.Namespace) -> int:
         except ImageLoadError as exc:
             raise CliError(str(exc)) from None
     protect = [p for p, _ in jobs] + [s.path for s in styles]
-    originals = {p.resolve() for p in protect}
     for _, dst in jobs:  # refuse before minutes of work, not after
-        if dst.resolve() in originals:
-            raise CliError(f"{dst} is one of the input images; originals are never overwritten")
+        _check_destination(dst, protect)
     if content.is_dir():
-        output.mkdir(parents=True, exist_ok=True)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(f"{output}: cannot make the folder ({exc.strerror or exc})") from None
     failures = 0
     for index, (src, dst) in enumerate(jobs, 1):
         try:

@@ -11,17 +11,43 @@ import numpy as np
 
 from atelier_common.atomic import atomic_write_bytes, atomic_write_text
 from models.gan.export import encode_gif, sample_metadata, upsample
+from studio.io.guard import check_output, is_ours_image, is_sample_sidecar
 from studio.io.images import save_image
+
+
+def sample_sidecar(path: str | Path) -> Path:
+    """``sample.png`` → ``sample.json``: the sample's own sidecar."""
+    return Path(path).with_suffix(".json")
+
+
+def check_sample_target(path: str | Path, model: Any, *, png_must_be_ours: bool = False) -> None:
+    """Before any work: refuse a sample ``path`` whose sidecar would land on the model or its sidecar, or
+    on any JSON that is not a sample sidecar (``OutputRefused``, one line). With ``png_must_be_ours`` an
+    existing PNG is only replaced when Atelier wrote it."""
+    inputs: tuple[Path, ...] = ()
+    if getattr(model, "path", None) is not None:
+        inputs = (Path(model.path), Path(model.path).with_suffix(".json"))
+    check_output(
+        path, inputs=inputs, replaceable=is_ours_image if png_must_be_ours else Path.is_file, what="image"
+    )
+    check_output(sample_sidecar(path), inputs=inputs, replaceable=is_sample_sidecar, what="sample sidecar")
+
+
+def write_sample_sidecar(path: str | Path, meta: dict[str, Any]) -> Path:
+    """Write ``meta`` to the sample's own sidecar (refusing a model's sidecar or a foreign file)."""
+    side = check_output(sample_sidecar(path), replaceable=is_sample_sidecar, what="sample sidecar")
+    return atomic_write_text(side, json.dumps(meta, indent=2) + "\n")
 
 
 def save_sample(path: str | Path, sample: Any, model: Any, size: int | None = None) -> Path:
     """Save ``sample`` (a ``models.gan.GanSample``) of ``model`` as PNG (optionally upsampled) with
-    provenance and a ``.json`` sidecar beside it."""
+    provenance and a ``.json`` sidecar of its own beside it (never the model's sidecar)."""
     path = Path(path)
+    check_sample_target(path, model)
     meta = sample_metadata(sample, model, size)
     pixels = upsample(sample.pixels, size) if size else sample.pixels
     out = save_image(path, pixels, provenance=meta)
-    atomic_write_text(path.with_suffix(".json"), json.dumps(meta, indent=2) + "\n")
+    write_sample_sidecar(path, meta)
     return out
 
 

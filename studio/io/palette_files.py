@@ -209,7 +209,7 @@ def decode_palette(data: bytes, suffix: str) -> PaletteDocument:
         return decoder(data)
     except PaletteFileError:
         raise
-    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError, NotImplementedError) as exc:
         # a last net under the format readers: a malformed file must never escape as a traceback
         raise PaletteFileError(f"malformed file ({type(exc).__name__}: {exc})") from None
 

@@ -94,8 +94,8 @@ def render_page(
     chunk: int = 4,
 ) -> Generator[Progress, None, list[Any]]:
     """Render a page (a :class:`PageSpec`, or a zero-argument callable making one in this thread) into
-    ``Sample``s, a few images per yield so that a newer request cancels it quickly."""
-    from models.gan import Sample
+    ``GanSample``s, a few images per yield so that a newer request cancels it quickly."""
+    from models.gan import GanSample
 
     yield Progress(0, 1, "loading model")
     if callable(spec):
@@ -112,7 +112,7 @@ def render_page(
         seeds = [root_seed(r) for r in recipes]
         pixels = model.render(spec.latents[i : i + chunk], truncation, size=size, noise_seeds=seeds)
         out += [
-            Sample(p, z, truncation, r)
+            GanSample(p, z, truncation, r)
             for p, z, r in zip(pixels, spec.latents[i : i + chunk], recipes, strict=True)
         ]
     yield Progress(n, n, "done")
