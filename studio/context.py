@@ -14,6 +14,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from atelier_common.errors import UserError
 from studio.canvas.view import CanvasView
 from studio.io.images import load_image_steps, save_image
 from studio.io.ora import read_ora_steps, write_ora_steps
@@ -23,11 +24,11 @@ from studio.state import preferences as prefs_mod
 from studio.state.document import Document, DocumentEvents, Layer
 from studio.state.panel_settings import PanelSettings, SettingsSpec
 from studio.undo import (
-    AddLayerCommand,
-    RemoveLayerCommand,
     ReplaceImageCommand,
     SetOpacityCommand,
     SetVisibleCommand,
+    add_layer_command,
+    remove_layer_command,
 )
 
 #: Preferences are written at most once per this many milliseconds while a slider moves.
@@ -68,6 +69,7 @@ class AppContext(QObject):
         #: projects (``Document.extras[name]`` holds it again when the project is opened).
         self.project_extras: dict[str, Any] = {}
         self._unsaved_new = False  # a document made here (GAN sample, recovery) exists in no file yet
+        self._foreign_path: Path | None = None  # an .ora written by another program
         self.canvas = canvas
         self.preferences, problem = prefs_mod.load_preferences()
         if problem:
@@ -93,6 +95,7 @@ class AppContext(QObject):
             stack.clear()  # undo history belongs to one document
         self.undo_group.setActiveStack(self.undo_stack)
         self._unsaved_new = unsaved and document is not None
+        self._foreign_path = None
         self.canvas.set_document(document)
         self.document_opened.emit()
         self.layers_changed.emit()
@@ -175,6 +178,8 @@ class AppContext(QObject):
     def _on_project_opened(self, project: Any) -> None:
         project.document.extras = dict(project.extras)
         self.set_document(project.document)
+        # Another program's file is not overwritten by Save (we may not keep all it holds): Save asks.
+        self._foreign_path = project.document.path if project.foreign else None
         doc = project.document
         w, h = doc.size
         layers = len(doc.layers)
@@ -210,16 +215,16 @@ class AppContext(QObject):
             self.open_array(pixels, name)
             return
         layer = Layer(name, _cover(pixels, doc.size), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        self.undo_stack.push(add_layer_command(doc, layer))
         self.status(f"Added “{name}” as a layer")
 
     # -- projects -----------------------------------------------------------------------------------
     def project_path(self) -> Path | None:
-        """Where Save writes: the open ``.ora``, or None (Save asks for a name)."""
+        """Where Save writes: the open ``.ora`` that Atelier wrote, or None (Save asks for a name)."""
         doc = self._document
         if doc is None or doc.path is None or doc.path.suffix.lower() != ".ora":
             return None
-        return doc.path
+        return None if doc.path == self._foreign_path else doc.path
 
     def collect_extras(self) -> dict[str, Any]:
         doc = self._document
@@ -259,7 +264,7 @@ class AppContext(QObject):
     # -- edits (all undoable) ---------------------------------------------------------------------
     def _require_document(self) -> Document:
         if self._document is None:
-            raise ValueError("Open an image first.")
+            raise UserError("Open an image first.")
         return self._document
 
     def add_result_layer(
@@ -267,10 +272,10 @@ class AppContext(QObject):
     ) -> None:
         doc = self._require_document()
         layer = Layer(name, _fit_to(pixels, doc), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        self.undo_stack.push(add_layer_command(doc, layer))
 
     def remove_layer(self, index: int) -> None:
-        self.undo_stack.push(RemoveLayerCommand(self._require_document(), index))
+        self.undo_stack.push(remove_layer_command(self._require_document(), index))
 
     def set_layer_opacity(self, index: int, opacity: float) -> None:
         self.undo_stack.push(SetOpacityCommand(self._require_document(), index, opacity))
@@ -394,7 +399,7 @@ def _configure_torch_threads() -> None:
     import sys
 
     if "torch" in sys.modules:
-        from models.torch_preload import configure_threads
+        from models.device import configure_threads
 
         configure_threads()
 

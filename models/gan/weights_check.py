@@ -35,7 +35,11 @@ def _header_shapes(path: Path) -> dict[str, tuple[str, tuple[int, ...]]]:
 
 def expected_state(arch: GanArch, part: str) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
     """Names, shapes and dtypes of the state of ``part`` ("g_ema", "g" or "d"), built without memory."""
-    from models.gan.networks import Discriminator, Generator
+    if arch.spatial:
+        from models.gan.spatial import SpatialDiscriminator as Discriminator
+        from models.gan.spatial import SpatialGenerator as Generator
+    else:
+        from models.gan.networks import Discriminator, Generator  # type: ignore[assignment]
 
     with torch.device("meta"):
         module = Discriminator(arch) if part == "d" else Generator(arch)

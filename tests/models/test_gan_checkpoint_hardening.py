@@ -140,7 +140,7 @@ def test_case5_sample_count_and_size_are_checked_against_memory(ckpt, tmp_path, 
     assert "memory" in capsys.readouterr().err
     assert main([*base, "--count", "1024", "-o", str(tmp_path / "grid.png")]) == 2
     assert "MP limit" in capsys.readouterr().err
-    monkeypatch.setattr(models.memory, "available_bytes", lambda: 64 * 1024**3)
+    monkeypatch.setattr(models.memory, "available_bytes", lambda: 1024**4)
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**12, 10**12 - 10**9, 10**9))
     assert main([*base, "--count", "1024", "-o", str(tmp_path / "many")]) == 2
