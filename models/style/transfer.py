@@ -26,6 +26,7 @@ PREVIEW_INTERVAL_S = 0.5
 PREVIEW_SIDE = 1024  # previews of the coarse scales are at most this long (the output size if smaller)
 EMA_DECAY = 0.85
 _MIN_STYLE_SIDE = 32
+_MIN_CONTENT_SIDE = 16
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ def stylize(
     rgb, alpha = split_alpha(content, "content image")
     style_rgbs = [rgb_for_engine(s, f"style image {i + 1}") for i, s in enumerate(styles)]
     out_w, out_h = fit_long_side(rgb.shape[1], rgb.shape[0], config.size)
+    if min(out_w, out_h) < _MIN_CONTENT_SIDE:  # a 1×5000 strip: say so, rather than diverge later
+        raise ValueError(
+            f"the content image is {rgb.shape[1]}×{rgb.shape[0]} px, too thin to stylize: at {config.size} px "
+            f"its short side would be {min(out_w, out_h)} px, and at least {_MIN_CONTENT_SIDE} px are needed"
+        )
     if alpha is not None:
         alpha = resize(alpha, (out_w, out_h))
     rgb = resize(rgb, (out_w, out_h))  # a huge photo is reduced once, in uint8, before torch sees it
