@@ -285,7 +285,8 @@ class CanvasView(QWidget):
         # Minified: draw from a half-size pyramid level at most 2× larger than the target, smoothly. Each
         # level is made once per image, so zooming a 24 MP photo costs milliseconds, not a full rescale.
         level = self._pyramid_level(image, scale)
-        size = QSize(round(target.width()), round(target.height()))
+        pixels = target.toAlignedRect()  # whole device pixels, covering what the checkerboard covers
+        size = pixels.size()
         if size.width() * size.height() > 2 * self.width() * self.height():
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(target, level, QRectF(level.rect()))
@@ -298,7 +299,7 @@ class CanvasView(QWidget):
                 size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
             ).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
             self._screen[image.cacheKey()] = shown
-        painter.drawImage(QPointF(round(target.left()), round(target.top())), shown)
+        painter.drawImage(pixels.topLeft(), shown)
 
     def _pyramid_level(self, image: QImage, scale: float) -> QImage:
         levels = self._pyramids.get(image.cacheKey())
