@@ -52,11 +52,21 @@ def _preload_libraries() -> None:
 
 def configure_threads() -> None:
     """Give torch all cores but one, so the UI thread always has a core (called before each torch job)."""
-    import torch
+    from models.import_order import import_torch
+
+    torch = import_torch()
 
     wanted = max(1, (os.cpu_count() or 2) - 1)
     if torch.get_num_threads() != wanted:
         torch.set_num_threads(wanted)
+
+
+def ensure_torch() -> None:
+    """Import torch the way the app always does (libraries first, then the import, under the import lock)
+    and set its threads; cheap once done."""
+    if "torch" not in sys.modules:
+        _preload_libraries()
+    configure_threads()
 
 
 def preload_torch() -> Generator[Progress, None, bool]:

@@ -179,14 +179,11 @@ class AppContext(QObject):
 
 
 def _configure_torch_threads() -> None:
-    """Before each torch-pool job. Never the first import of torch: that is the warm-up's job, which maps
-    torch's libraries without holding the GIL (see models/torch_preload.py)."""
-    import sys
+    """Before each torch-pool job: torch imported (its libraries mapped without the GIL, under the import
+    lock of models/import_order.py, normally already done by the warm-up) and its threads set."""
+    from models.torch_preload import ensure_torch
 
-    if "torch" in sys.modules:
-        from models.torch_preload import configure_threads
-
-        configure_threads()
+    ensure_torch()
 
 
 def _fit_to(pixels: np.ndarray, doc: Document) -> np.ndarray:

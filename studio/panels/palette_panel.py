@@ -211,6 +211,9 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         config = self.config()
         job = self.ctx.runner.submit("Palette", lambda: extract_palette(pixels, config), key="palette")
         job.succeeded.connect(self._on_job_succeeded)
+        job.failed.connect(
+            lambda message: self.info_label.setText(f"Extraction failed ({message}); try Extract again.")
+        )
         self._job = job
         return job
 
