@@ -116,6 +116,7 @@ class CanvasView(QWidget):
         """Rebuild the QImages from the document (after any change to its image or layers)."""
         doc = self._document
         self._pyramids.clear()
+        old_size = self.image_size()
         if doc is None:
             self._base, self._layers = None, []
         else:
@@ -125,6 +126,8 @@ class CanvasView(QWidget):
             ]
         if not self.can_compare:
             self.set_compare(False)
+        if doc is not None and self.image_size() != old_size:
+            self.fit_to_window()  # a crop (or its undo) changed the picture's size: show all of it again
         self.content_changed.emit()
         self.update()
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.canvas.crop_editor import CropEditor
 from studio.canvas.guide_painter import CropPainter, GuidePainter, HeatmapPainter
 from studio.panels.composition.guide_actions import GuideActions
 from studio.panels.composition.guide_form import GuideForm
@@ -41,7 +42,7 @@ class CompositionPanel(QWidget):
         section = ctx.preferences.sections.setdefault(SECTION, {})
         self.guide = GuideOverlay.from_dict(section.get("guide"))
         self.heatmap = HeatmapOverlay()
-        self.heatmap.opacity = float(section.get("heatmap_opacity", 0.5))
+        self.heatmap.opacity = float(section.get("heatmap_opacity", 0.7))
         self.crop = CropOverlay()
         self.analysis: Analysis | None = None
         self._job: Any = None
@@ -53,6 +54,7 @@ class CompositionPanel(QWidget):
         ]
         for painter in self._painters:
             ctx.canvas.add_overlay(painter)
+        self.crop_editor = CropEditor(ctx.canvas, self.crop)  # drag or resize the frame before Apply
         self.actions = GuideActions(self.guide, self)
 
         layout = QVBoxLayout(self)
@@ -197,6 +199,8 @@ class CompositionPanel(QWidget):
         aspect = self.crop_combo.currentText()
         rect = self.analysis.crops.get(aspect)
         self.crop.propose(rect, aspect)
+        if rect is not None:
+            self.ctx.status("Drag the frame to move it, or its edges and corners to resize it; then Apply.")
         self._update_buttons()
 
     def _on_crop_aspect_changed(self, _text: str) -> None:
