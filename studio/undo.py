@@ -67,15 +67,19 @@ class SetOpacityCommand(QUndoCommand):
 
 
 class SetVisibleCommand(QUndoCommand):
+    """Undo restores the value the layer had (not the opposite of the new one: "show" on a shown layer
+    must undo to shown)."""
+
     def __init__(self, document: Document, index: int, visible: bool) -> None:
         super().__init__(("Show" if visible else "Hide") + f" layer “{document.layers[index].name}”")
         self._document, self._index, self._visible = document, index, visible
+        self._old = document.layers[index].visible
 
     def redo(self) -> None:
         self._document.set_visible(self._index, self._visible)
 
     def undo(self) -> None:
-        self._document.set_visible(self._index, not self._visible)
+        self._document.set_visible(self._index, self._old)
 
 
 class ReplaceImageCommand(QUndoCommand):

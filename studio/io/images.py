@@ -32,6 +32,7 @@ from studio.io._encode import (
 
 __all__ = [
     "IMAGE_EXTENSIONS",
+    "IMAGE_FILTER",
     "MAX_PIXELS",
     "PROVENANCE_KEY",
     "SAVE_EXTENSIONS",
@@ -49,6 +50,9 @@ __all__ = [
 IMAGE_EXTENSIONS: frozenset[str] = frozenset(
     {".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".tif", ".tiff", ".bmp", ".gif"}
 )
+
+#: The file-dialog filter for them.
+IMAGE_FILTER = "Images (" + " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS)) + ")"
 
 
 def is_image_path(path: str | os.PathLike[str]) -> bool:

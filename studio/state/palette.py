@@ -1,39 +1,26 @@
 """The palette being edited (Qt-free) and the saved-palette shelf on disk.
 
-The Palette panel's QUndoCommands call these methods; listeners (plain callables) hear every change so the
-panel can redraw. Saved palettes are JSON files (``studio.io.palette_files``) in one folder.
+The Palette panel's QUndoCommands call these methods; ``changed`` (a :class:`studio.state.events.Event`)
+tells the panel to redraw. Saved palettes are JSON files (``studio.io.palette_files``) in one folder.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from atelier_common.names import safe_stem
 from studio.io.palette_files import PaletteDocument, PaletteFileError, Swatch, export_palette, import_palette
-
-Listener = Callable[[], None]
+from studio.state.events import Event
 
 
 class PaletteState:
-    """An ordered list of swatches with a name; every mutation notifies the listeners."""
+    """An ordered list of swatches with a name; every mutation emits ``changed()``."""
 
     def __init__(self, name: str = "Untitled palette", swatches: Sequence[Swatch] = ()) -> None:
         self.name = name
         self._swatches: list[Swatch] = list(swatches)
-        self._listeners: list[Listener] = []
-
-    # -- observation ------------------------------------------------------------------------------
-    def add_listener(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        self.changed = Event()
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -55,26 +42,23 @@ class PaletteState:
         self._swatches = list(swatches)
         if name is not None:
             self.name = name
-        self._notify()
+        self.changed.emit()
         return previous
 
     def insert(self, swatch: Swatch, index: int | None = None) -> int:
         """Insert a swatch (at the end by default); returns its index."""
         index = len(self._swatches) if index is None else max(0, min(index, len(self._swatches)))
         self._swatches.insert(index, swatch)
-        self._notify()
+        self.changed.emit()
         return index
 
     def remove(self, index: int) -> Swatch:
         swatch = self._swatches.pop(index)
-        self._notify()
+        self.changed.emit()
         return swatch
 
     def contains_rgb(self, rgb: tuple[int, int, int]) -> bool:
         return any(s.rgb == rgb for s in self._swatches)
-
-
-_SAFE = re.compile(r"[^\w\- ]+", re.UNICODE)
 
 
 class SavedPalettes:
@@ -84,8 +68,7 @@ class SavedPalettes:
         self.folder = Path(folder)
 
     def _path(self, name: str) -> Path:
-        stem = _SAFE.sub("_", name).strip(" .") or "palette"
-        return self.folder / f"{stem[:80]}.json"
+        return self.folder / f"{safe_stem(name, 'palette')}.json"
 
     def names(self) -> list[str]:
         if not self.folder.is_dir():

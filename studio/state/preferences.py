@@ -6,6 +6,7 @@ Window geometry, dock layout and recent files live in QSettings instead (Qt laye
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from dataclasses import asdict, dataclass, field
@@ -48,6 +49,7 @@ class Preferences:
     device: str = "auto"
     quality: str = "balanced"
     vgg19_weights: str = ""
+    autosave_minutes: int = 2  # 0: only after each finished job
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def validated(self) -> Preferences:
@@ -57,6 +59,10 @@ class Preferences:
             self.quality = "balanced"
         if not isinstance(self.vgg19_weights, str):
             self.vgg19_weights = ""
+        minutes = self.autosave_minutes
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not math.isfinite(minutes):
+            self.autosave_minutes = 2
+        self.autosave_minutes = int(min(60, max(0, self.autosave_minutes)))
         if not isinstance(self.sections, dict):
             self.sections = {}
         self.sections = {str(k): v for k, v in self.sections.items() if isinstance(v, dict)}
@@ -79,7 +85,9 @@ def load_preferences(path: Path | None = None) -> tuple[Preferences, str | None]
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as exc:
         return Preferences(), f"Preferences file {path} could not be read ({exc}); using defaults."
-    known = {k: raw[k] for k in ("device", "quality", "vgg19_weights", "sections") if k in raw}
+    known = {
+        k: raw[k] for k in ("device", "quality", "vgg19_weights", "autosave_minutes", "sections") if k in raw
+    }
     # Version 1 is the first; later versions migrate here, field by field.
     return Preferences(**known).validated(), None
 

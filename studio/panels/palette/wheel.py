@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QWidget
 from models.palette.color import hsv_to_rgb, oklch_to_rgb_clipped, rgb_to_hsv, rgb_to_oklch
 from models.palette.harmony import ryb_hue_to_hsv, wheel_hue
 
+WHEELS = ("ryb", "oklch")  # the painter's red-yellow-blue wheel, or perceptual OKLCh hues
+
 
 def ring_colors(wheel: str, steps: int = 36) -> list[tuple[float, tuple[int, int, int]]]:
     """(wheel angle, sRGB) stops for the hue ring of the chosen wheel."""
