@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 from studio.canvas.view import CanvasView
 from studio.io.images import load_image_steps, save_image
 from studio.io.ora import read_ora_steps, write_ora_steps
+from studio.io.psd import write_psd_steps
 from studio.jobs import ErrorReporter, Job, JobRunner
 from studio.state import preferences as prefs_mod
 from studio.state.document import Document, DocumentEvents, Layer
@@ -289,8 +290,11 @@ class AppContext(QObject):
 
     # -- export ---------------------------------------------------------------------------------
     def export(self, path: str | Path, allow_overwrite_original: bool = False) -> Job:
-        """Flatten and save in the job runner; the opened original is protected unless asked."""
+        """Flatten and save in the job runner; the opened original is protected unless asked.
+        A ``.psd`` keeps the layers (for Photoshop, Affinity, Krita)."""
         doc = self._require_document()
+        if Path(path).suffix.lower() == ".psd":
+            return self._export_psd(Path(path), doc)
         pixels = doc.flatten()
         protect = () if allow_overwrite_original or doc.path is None else (doc.path,)
         provenance = {
@@ -321,6 +325,21 @@ class AppContext(QObject):
             if self._document is doc:  # the file holds the whole picture
                 self.mark_saved(indices, stacks=(self.undo_stack,))
             self.status(f"Exported {saved}")
+
+        job.succeeded.connect(done)
+        return job
+
+    def _export_psd(self, path: Path, doc: Document) -> Job:
+        snapshot, indices = doc.snapshot(), self.undo_indices()
+        protect = () if doc.path is None else (doc.path,)
+        job = self.runner.submit(
+            f"Export {path.name}", lambda: write_psd_steps(path, snapshot, protect=protect)
+        )
+
+        def done(saved: Any) -> None:
+            if self._document is doc:  # the layers are all in the file
+                self.mark_saved(indices, stacks=(self.undo_stack,))
+            self.status(f"Exported {saved} with {len(snapshot.layers) + 1} layers")
 
         job.succeeded.connect(done)
         return job

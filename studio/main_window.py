@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 import shiboken6
@@ -21,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from atelier_common.images import IMAGE_EXTENSIONS
 from studio import __version__
 from studio.about import about_html
 from studio.autosave import Autosaver
 from studio.canvas.view import CanvasView
 from studio.context import AppContext
 from studio.io.autosave import Recovery, find_orphans
-from studio.io.images import IMAGE_EXTENSIONS
 from studio.io.ora import ProjectError, read_ora
 from studio.panels import PANELS
 from studio.preferences_dialog import PreferencesDialog
@@ -42,7 +43,10 @@ OPEN_FILTER = (
 )
 PROJECT_FILTER = "OpenRaster project (*.ora)"
 Answer = QMessageBox.StandardButton
-EXPORT_FILTER = "PNG image (*.png);;JPEG image (*.jpg);;WebP image (*.webp);;TIFF image (*.tif)"
+EXPORT_FILTER = (
+    "PNG image (*.png);;JPEG image (*.jpg);;WebP image (*.webp);;TIFF image (*.tif);;"
+    "Photoshop with layers (*.psd)"
+)
 
 
 class MainWindow(QMainWindow):
@@ -110,6 +114,11 @@ class MainWindow(QMainWindow):
             seq("Ctrl+E"),
             "Save the image with its layers flattened (never over your original unless you ask)",
         )
+        self.export_psd_action = self._action(
+            "Export with &Layers (PSD)…",
+            self.export_psd_dialog,
+            tip="A layered Photoshop file (Photoshop, Affinity, Krita and GIMP open it)",
+        )
         self.quit_action = self._action("&Quit", self.close, seq.StandardKey.Quit)
         # The group's actions follow the stack last used and name the step: "Undo Add layer “…”".
         self.undo_action = self.ctx.undo_group.createUndoAction(self, "&Undo")
@@ -158,6 +167,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.export_psd_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -197,11 +207,8 @@ class MainWindow(QMainWindow):
         self._first_panel_dock: QDockWidget | None = None
         self._add_dock("Layers", LayersPanel(self.ctx))
         for title, module_name, class_name in PANELS:
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-                panel = cls(self.ctx)
-            except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
-                self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+            panel = self._make_panel(title, module_name, class_name)
+            if panel is None:
                 continue
             self._add_dock(title, panel)
             contribute = getattr(panel, "contribute_actions", None)
@@ -211,6 +218,29 @@ class MainWindow(QMainWindow):
             self._first_panel_dock.raise_()
         self.view_menu.addSeparator()
         self.view_menu.addMenu(self.panels_menu)
+
+    def _make_panel(self, title: str, module_name: str, class_name: str) -> QWidget | None:
+        """Build one panel; one that fails on its saved settings is built again from its defaults (the bad
+        settings are dropped, never written back), and one that still fails is left out with a report."""
+        try:
+            module = importlib.import_module(module_name)
+            cls = getattr(module, class_name)
+            return cls(self.ctx)
+        except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
+            section = getattr(sys.modules.get(module_name), "SECTION", None)
+            saved = self.ctx.preferences.sections.get(section) if isinstance(section, str) else None
+            if not saved:
+                self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+                return None
+        self.ctx.preferences.sections[section] = {}
+        try:
+            panel = cls(self.ctx)
+        except Exception as exc:  # noqa: BLE001
+            self.ctx.preferences.sections[section] = saved  # not our settings' fault: keep them
+            self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+            return None
+        self.ctx.status(f"The {title} panel's saved settings could not be used; it starts from its defaults")
+        return panel
 
     def _add_dock(self, title: str, panel: QWidget) -> QDockWidget:
         """Layers sits on top at the right; the capability panels share one tabbed dock below it."""
@@ -297,7 +327,7 @@ class MainWindow(QMainWindow):
     # -- slots ----------------------------------------------------------------------------------
     def _on_ctx_document_changed(self) -> None:
         has_doc = self.ctx.document() is not None
-        for action in (self.export_action, self.save_action, self.save_as_action):
+        for action in (self.export_action, self.export_psd_action, self.save_action, self.save_as_action):
             action.setEnabled(has_doc)
         self._update_title()
         self._update_status()
@@ -440,11 +470,13 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         if self.ctx.document() is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, "Export image", self.suggested_export_path(), EXPORT_FILTER
         )
         if not path:
             return
+        if not Path(path).suffix and "(*." in chosen:  # the dialog does not always add it
+            path += chosen[chosen.index("(*.") + 2 : -1]
         doc = self.ctx.document()
         overwrite = False
         if doc is not None and doc.path is not None and Path(path).resolve() == doc.path.resolve():
@@ -459,6 +491,14 @@ class MainWindow(QMainWindow):
                 return
             overwrite = True
         self.ctx.export(path, allow_overwrite_original=overwrite)
+
+    def export_psd_dialog(self) -> None:
+        if self.ctx.document() is None:
+            return
+        start = str(Path(self.suggested_export_path()).with_suffix(".psd"))
+        path = self.ask_save_path("Export with layers", start, "Photoshop with layers (*.psd)")
+        if path:
+            self.ctx.export(str(Path(path).with_suffix(".psd")))
 
     def preferences_dialog(self) -> None:
         dialog = PreferencesDialog(self.ctx.preferences, self)

@@ -44,13 +44,39 @@ class Checkpoint:
         return self.g is not None and self.d is not None
 
 
+def check_checkpoint_target(path: str | Path) -> Path:
+    """Refuse (:class:`CheckpointError`, one line) to write a checkpoint over a file that is not an Atelier
+    GAN, or its sidecar over a JSON that is not a GAN sidecar, or into a missing or read-only folder.
+    Call it before training starts; :func:`save_checkpoint` calls it on every write."""
+    from atelier_common.outputs import OutputRefused, check_output, check_output_dir, is_gan_sidecar
+
+    path = Path(path)
+    try:
+        check_output_dir(path.parent)  # save_checkpoint makes a missing folder
+        if not path.parent.is_dir():
+            return path
+        check_output(path, replaceable=_is_gan_file, what="GAN checkpoint")
+        check_output(sidecar_path(path), replaceable=is_gan_sidecar, what="GAN sidecar")
+    except OutputRefused as exc:
+        raise CheckpointError(str(exc)) from None
+    return path
+
+
+def _is_gan_file(path: Path) -> bool:
+    try:
+        return header(path).get("format") == FORMAT
+    except CheckpointError:
+        return False
+
+
 def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
     """Write the checkpoint and its sidecar atomically; returns the checkpoint path."""
     from safetensors.torch import save
 
-    from studio.io.atomic import atomic_write_bytes, atomic_write_text
+    from atelier_common.atomic import atomic_write_bytes, atomic_write_text
 
-    path = Path(path)
+    path = Path(check_checkpoint_target(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {f"g_ema.{k}": v.detach().float().contiguous().cpu() for k, v in ckpt.g_ema.items()}
     for prefix, part in (("g", ckpt.g), ("d", ckpt.d)):
         if part is not None:
@@ -67,7 +93,6 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
         date=info.get("date") or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     )
     header = {"format": FORMAT, "arch": json.dumps(ckpt.arch.to_dict()), "steps": str(info.get("steps", 0))}
-    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, save(tensors, metadata=header))
     atomic_write_text(sidecar_path(path), json.dumps(info, indent=2, sort_keys=True) + "\n")
     return path

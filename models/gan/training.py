@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into, save_checkpoint
 from models.gan.config import GanArch, TrainConfig
-from models.gan.data import CropSampler, ImageFolder, scan_folder
+from models.gan.data import CropSampler, ImageFolder, ReadImage, scan_folder
 from models.gan.diffaug import diff_augment
 from models.gan.networks import Discriminator
 from models.gan.networks import Generator as GanGenerator
@@ -63,8 +63,12 @@ def train(
     config: TrainConfig | None = None,
     resume: str | os.PathLike[str] | None = None,
     extra_info: dict[str, Any] | None = None,
+    *,
+    read_image: ReadImage | None = None,
 ) -> Generator[Progress, None, TrainResult]:
     """Train on the images in ``folder`` for ``config.steps`` steps and save to ``out_path``.
+
+    A folder given by path is read with ``read_image`` (see :data:`models.gan.data.ReadImage`).
 
     With ``resume`` the networks (and their architecture) come from that checkpoint and the step count
     continues from it. Raises :class:`GanTrainError` when fewer than ``config.min_images`` images are usable.
@@ -86,7 +90,12 @@ def train(
         arch = ckpt.arch
         config = replace(config, arch=arch)
 
-    data = folder if isinstance(folder, ImageFolder) else (yield from scan_folder(folder, min_side=16))
+    if isinstance(folder, ImageFolder):
+        data = folder
+    elif read_image is None:
+        raise TypeError("train() needs read_image to read a folder given by path")
+    else:
+        data = yield from scan_folder(folder, read_image, min_side=16)
     if len(data.images) < config.min_images:
         why = f"; {data.skipped_text()}" if data.skipped else ""
         raise GanTrainError(

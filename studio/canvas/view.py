@@ -28,9 +28,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from atelier_common.images import is_image_path
 from studio.canvas import zoom
 from studio.canvas.convert import array_to_qimage
-from studio.io.images import is_image_path
 from studio.state.document import Document, Layer
 
 TOOLS = ("pan", "select_rect", "pick")

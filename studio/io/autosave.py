@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.io.atomic import atomic_write_text
+from atelier_common.atomic import atomic_write_text
 from studio.io.ora import write_ora
 from studio.state.document import Document
 

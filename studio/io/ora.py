@@ -6,7 +6,7 @@ first, with name, position, opacity, visibility and blend mode), one PNG per lay
 (provenance of each result layer, palettes, guide settings) live in ``atelier/project.json``, which other
 programs ignore.
 
-Writing is atomic (``studio.io.atomic``). Reading never extracts to disk and refuses unsafe archives
+Writing is atomic (``atelier_common.atomic``). Reading never extracts to disk and refuses unsafe archives
 (names with ``..`` or absolute paths, entries or totals past a size limit, too many entries, XML with
 entity declarations) with a :class:`ProjectError` naming the file and the reason. Foreign files are read
 as well as the model allows: nested stacks are flattened into the layer list, unknown blend modes are
@@ -22,7 +22,7 @@ import json
 import os
 import posixpath
 import zipfile
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,10 +31,10 @@ from xml.etree import ElementTree as ET
 import numpy as np
 from PIL import Image
 
+from atelier_common.atomic import atomic_writer
 from models.progress import Progress, drive
 from studio import __version__
 from studio.io._decode import MAX_PIXELS
-from studio.io.atomic import atomic_writer
 from studio.state.document import Document, Layer
 
 __all__ = [
@@ -89,7 +89,7 @@ def _png_bytes(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _trimmed(pixels: np.ndarray) -> tuple[np.ndarray, int, int]:
+def trimmed(pixels: np.ndarray) -> tuple[np.ndarray, int, int]:
     """The smallest part of an RGBA layer that holds all its visible pixels, and where it sits."""
     if pixels.shape[2] != 4:
         return pixels, 0, 0
@@ -128,6 +128,27 @@ def _layer_xml(stack: ET.Element, name: str, src: str, x: int, y: int, opacity: 
     )
 
 
+def check_target(target: Path, suffix: str, protect: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse a wrong extension, an opened original, or a folder that does not exist."""
+    if target.suffix.lower() != suffix:
+        raise ProjectError(target, f"expected a {suffix} file name")
+    if any(Path(p).resolve() == target.resolve() for p in protect):
+        raise ProjectError(target, "is one of the opened originals; choose another name")
+    if str(target.parent) and not target.parent.is_dir():
+        raise ProjectError(target, f"the folder {target.parent} does not exist")
+
+
+def write_atomically(target: Path, write: Callable[[Any], None]) -> None:
+    """``write(handle)`` into a temporary file that replaces ``target`` only when complete."""
+    try:
+        with atomic_writer(target, "wb") as handle:
+            write(handle)
+    except PermissionError as exc:
+        raise ProjectError(target, "permission denied (cannot write there)") from exc
+    except OSError as exc:
+        raise ProjectError(target, f"could not write the file ({exc.strerror or exc})") from exc
+
+
 def write_ora_steps(
     path: str | os.PathLike[str],
     document: Document,
@@ -141,12 +162,7 @@ def write_ora_steps(
     document's arrays are only read, so a caller may snapshot a document and write it in another thread.
     """
     target = Path(path)
-    if target.suffix.lower() != ".ora":
-        raise ProjectError(target, "a project is saved as .ora")
-    if any(Path(p).resolve() == target.resolve() for p in protect):
-        raise ProjectError(target, "is one of the opened originals; choose another name")
-    if str(target.parent) and not target.parent.is_dir():
-        raise ProjectError(target, f"the folder {target.parent} does not exist")
+    check_target(target, ".ora", protect)
     layers = list(document.layers)
     total = len(layers) + 3
     width, height = document.size
@@ -157,7 +173,7 @@ def write_ora_steps(
     for number, layer in enumerate(reversed(layers)):  # stack.xml lists the top layer first
         yield Progress(number, total, f"Saving layer “{layer.name}”")
         src = f"data/layer{len(layers) - number:03d}.png"
-        part, x, y = _trimmed(layer.image)
+        part, x, y = trimmed(layer.image)
         entries.append((src, _png_bytes(part)))
         _layer_xml(stack, layer.name, src, x, y, layer.opacity, layer.visible)
         meta_layers.append({"src": src, "provenance": layer.provenance})
@@ -179,20 +195,18 @@ def write_ora_steps(
     entries.append((EXTRAS_NAME, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")))
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     yield Progress(len(layers) + 2, total, f"Writing {target.name}")
-    try:
-        with atomic_writer(target, "wb") as handle:
-            with zipfile.ZipFile(handle, "w") as archive:
-                # The spec: "mimetype" first, stored, so `file` and other programs recognise the format.
-                archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
-                archive.writestr("stack.xml", xml, compress_type=zipfile.ZIP_DEFLATED)
-                for name, data in entries:
-                    # PNGs are compressed already; JSON is not.
-                    kind = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
-                    archive.writestr(name, data, compress_type=kind)
-    except PermissionError as exc:
-        raise ProjectError(target, "permission denied (cannot write there)") from exc
-    except OSError as exc:
-        raise ProjectError(target, f"could not write the file ({exc.strerror or exc})") from exc
+
+    def write(handle: Any) -> None:
+        with zipfile.ZipFile(handle, "w") as archive:
+            # The spec: "mimetype" first, stored, so `file` and other programs recognise the format.
+            archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
+            archive.writestr("stack.xml", xml, compress_type=zipfile.ZIP_DEFLATED)
+            for name, data in entries:
+                # PNGs are compressed already; JSON is not.
+                kind = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
+                archive.writestr(name, data, compress_type=kind)
+
+    write_atomically(target, write)
     yield Progress(total, total, f"Saved {target.name}")
     return target
 

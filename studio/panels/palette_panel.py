@@ -31,15 +31,16 @@ from models.palette.extract import PaletteColor
 from models.palette.harmony import closest_harmony
 from models.palette.recolor import posterize_gen
 from studio.context import AppContext
-from studio.io.palette_files import Swatch
+from studio.io.saved_palettes import SavedPalettes
 from studio.jobs import Job
 from studio.panels.base import Panel
 from studio.panels.palette.commands import AddSwatchCommand, RemoveSwatchCommand, SetSwatchesCommand
 from studio.panels.palette.files import PaletteFiles
 from studio.panels.palette.swatches import SwatchList
 from studio.panels.palette.wheel import WHEELS, ColorWheel
-from studio.state.palette import PaletteState, SavedPalettes
+from studio.state.palette import PaletteState
 from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
+from studio.state.swatches import Swatch
 
 EXTRACT_KEY, RECOLOUR_KEY = "palette", "palette-recolour"
 

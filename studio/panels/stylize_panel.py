@@ -13,9 +13,9 @@ from typing import Any
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from atelier_common.images import IMAGE_FILTER
 from models.progress import Progress
 from studio.context import AppContext
-from studio.io.images import IMAGE_FILTER
 from studio.panels.base import Panel
 from studio.panels.stylize import jobs
 from studio.panels.stylize.controls import BACKBONE_LABELS, SIZES, StyleControls

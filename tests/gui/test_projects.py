@@ -80,6 +80,12 @@ def test_export_clears_the_marker_only_when_the_file_holds_everything(qtbot, win
         pass
     assert _marked(window)  # the layers are not in a flat PNG
     assert "File ▸ Save" in window.statusBar().currentMessage()
+    window.ask_save_path = lambda *_a: str(tmp_path / "layers")
+    window.export_psd_action.trigger()  # the layers are all in a PSD
+    _wait_jobs(qtbot, window)
+    assert not _marked(window) and (tmp_path / "layers.psd").exists()
+    window.ctx.set_layer_opacity(0, 0.5)
+    assert _marked(window)
     window.ctx.crop((0, 0, 30, 20))
     window.ctx.remove_layer(0)
     job = window.ctx.export(tmp_path / "cropped.png")

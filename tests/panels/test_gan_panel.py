@@ -42,6 +42,7 @@ def panel(qtbot, ctx, tiny_model):
     p.model_combo.setCurrentIndex(p.model_combo.findData(str(tiny_model)))
     p.refresh(seeds=list(range(16)))
     qtbot.waitUntil(lambda: len(p.grid.samples) == 16, timeout=20000)
+    _wait_idle(qtbot, ctx)  # a superseded sample job may still be winding down
     return p
 
 

@@ -200,3 +200,4 @@ def test_recolour_preview_goes_to_the_canvas(qtbot, ctx, panel):
     qtbot.waitUntil(lambda: ctx.canvas.has_preview, timeout=10000)
     panel.recolor_box.setChecked(False)
     assert not ctx.canvas.has_preview
+    qtbot.waitUntil(lambda: not ctx.runner.jobs, timeout=10000)  # a preview job may still be winding down

@@ -145,6 +145,7 @@ def train(
     """Train (or resume) a model on ``folder`` into ``out``; crops are large, as for whole paintings."""
     from models.gan import GanArch, TrainConfig, default_arch
     from models.gan import train as train_gan
+    from studio.io.images import read_pixels
 
     config = TrainConfig(
         # On resume the checkpoint's own architecture replaces this one (resolution is then 0).
@@ -156,7 +157,14 @@ def train(
         preview_every_s=10.0,
     )
     return (
-        yield from train_gan(folder, out, config, resume=resume, extra_info={"made_by": "Atelier GAN panel"})
+        yield from train_gan(
+            folder,
+            out,
+            config,
+            resume=resume,
+            extra_info={"made_by": "Atelier GAN panel"},
+            read_image=read_pixels,
+        )
     )
 
 
@@ -164,7 +172,7 @@ def save_sample(
     models: ModelCache, path: str | Path, sample: Any, model_path: str | Path, size: int | None
 ) -> Generator[Progress, None, Path]:
     """Save a sample as PNG with its JSON sidecar (optionally upsampled)."""
-    from models.gan.export import save_sample as _save
+    from studio.io.gan_files import save_sample as _save
 
     yield Progress(0, 1, f"saving {Path(path).name}")
     out = _save(path, sample, models.load(model_path), size)
@@ -182,7 +190,7 @@ def upsampled(sample: Any, size: int) -> Generator[Progress, None, np.ndarray]:
 def export_frames(
     target: str | Path, frames: np.ndarray, as_gif: bool, meta: dict[str, Any]
 ) -> Generator[Progress, None, Path]:
-    from models.gan.export import save_frames, save_gif
+    from studio.io.gan_files import save_frames, save_gif
 
     yield Progress(0, 1, "exporting")
     target = Path(target)

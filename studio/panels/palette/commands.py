@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from studio.io.palette_model import Swatch
 from studio.state.palette import PaletteState
+from studio.state.swatches import Swatch
 
 
 class SetSwatchesCommand(QUndoCommand):

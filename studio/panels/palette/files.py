@@ -22,8 +22,9 @@ from studio.io.palette_files import (
     export_palette,
     import_palette,
 )
+from studio.io.saved_palettes import SavedPalettes
 from studio.panels.palette.commands import SetSwatchesCommand
-from studio.state.palette import PaletteState, SavedPalettes
+from studio.state.palette import PaletteState
 
 
 class PaletteFiles(QWidget):

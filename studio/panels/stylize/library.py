@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from atelier_common.images import is_image_path
 from atelier_common.names import safe_stem
 from models.progress import Progress
-from studio.io.images import is_image_path, load_image
+from studio.io.images import load_image
 from studio.resources import STYLES
 
 THUMB_SIDE = 96

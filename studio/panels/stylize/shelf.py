@@ -9,8 +9,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
+from atelier_common.images import is_image_path
 from studio.canvas.convert import array_to_qimage
-from studio.io.images import is_image_path
 from studio.panels.stylize.library import THUMB_SIDE, display_name
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
