@@ -14,6 +14,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from models.progress import Progress
+from studio.canvas.convert import array_to_qimage, pyramid
 from studio.canvas.view import CanvasView
 from studio.io.images import load_image_steps, save_image
 from studio.io.ora import read_ora_steps, write_ora_steps
@@ -36,6 +38,8 @@ SAVE_DELAY_MS = 400
 #: Working documents are kept at most this long on their long side; larger files are downscaled on open
 #: (off the UI thread) so the canvas and the engines stay responsive.
 MAX_WORKING_SIDE = 8192
+#: Pictures larger than this get result layers resized and prepared in the job runner.
+FIT_IN_WORKER_PIXELS = 4_000_000
 
 
 class AppContext(QObject):
@@ -264,10 +268,39 @@ class AppContext(QObject):
 
     def add_result_layer(
         self, name: str, pixels: np.ndarray, provenance: dict[str, Any] | None = None
-    ) -> None:
+    ) -> Job | None:
+        """Lay ``pixels`` over the document as a new layer (undoable), resized to the document.
+
+        On a large picture (over :data:`FIT_IN_WORKER_PIXELS`) the resize and the canvas's display images
+        are made in the job runner and the layer arrives when they are ready (the returned job); the UI
+        thread never spends seconds on a 24 MP resample at the end of a job."""
         doc = self._require_document()
-        layer = Layer(name, _fit_to(pixels, doc), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        provenance = dict(provenance or {})
+        if doc.size[0] * doc.size[1] <= FIT_IN_WORKER_PIXELS:
+            self.undo_stack.push(
+                AddLayerCommand(doc, Layer(name, _fit_to(pixels, doc), provenance=provenance))
+            )
+            return None
+
+        def steps():
+            yield Progress(0, 2, "Fitting the result to the picture")
+            fitted = _fit_to(pixels, doc)
+            yield Progress(1, 2, "Preparing the display")
+            image = array_to_qimage(fitted)
+            levels = pyramid(image)
+            yield Progress(2, 2, "Ready")
+            return fitted, image, levels
+
+        def done(result: Any) -> None:
+            fitted, image, levels = result
+            if self._document is not doc:
+                return  # another picture was opened meanwhile
+            self.canvas.prepare_image(fitted, image, levels)
+            self.undo_stack.push(AddLayerCommand(doc, Layer(name, fitted, provenance=provenance)))
+
+        job = self.runner.submit(f"Adding {name}", steps)
+        job.succeeded.connect(done)
+        return job
 
     def remove_layer(self, index: int) -> None:
         self.undo_stack.push(RemoveLayerCommand(self._require_document(), index))
