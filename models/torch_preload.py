@@ -15,6 +15,7 @@ import sys
 from collections.abc import Generator
 from pathlib import Path
 
+from models.device import configure_threads
 from models.progress import Progress
 
 _RTLD_NOW_GLOBAL = 0x2 | 0x100
@@ -50,22 +51,14 @@ def _preload_libraries() -> None:
             dlopen(os.fsencode(path), _RTLD_NOW_GLOBAL)  # a foreign call: the GIL is released meanwhile
 
 
-def configure_threads() -> None:
-    """Give torch all cores but one, so the UI thread always has a core (called before each torch job)."""
+def ensure_torch() -> None:
+    """Import torch the way the app always does (libraries first, then the import, under the import lock
+    of models/import_order.py) and set its threads; cheap once done."""
     from models.import_order import import_torch
 
-    torch = import_torch()
-
-    wanted = max(1, (os.cpu_count() or 2) - 1)
-    if torch.get_num_threads() != wanted:
-        torch.set_num_threads(wanted)
-
-
-def ensure_torch() -> None:
-    """Import torch the way the app always does (libraries first, then the import, under the import lock)
-    and set its threads; cheap once done."""
     if "torch" not in sys.modules:
         _preload_libraries()
+    import_torch()
     configure_threads()
 
 

@@ -14,6 +14,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from atelier_common.errors import UserError
 from models.progress import Progress
 from studio.canvas.convert import array_to_qimage, pyramid
 from studio.canvas.view import CanvasView
@@ -25,11 +26,11 @@ from studio.state import preferences as prefs_mod
 from studio.state.document import Document, DocumentEvents, Layer
 from studio.state.panel_settings import PanelSettings, SettingsSpec
 from studio.undo import (
-    AddLayerCommand,
-    RemoveLayerCommand,
     ReplaceImageCommand,
     SetOpacityCommand,
     SetVisibleCommand,
+    add_layer_command,
+    remove_layer_command,
 )
 
 #: Preferences are written at most once per this many milliseconds while a slider moves.
@@ -214,7 +215,7 @@ class AppContext(QObject):
             self.open_array(pixels, name)
             return
         layer = Layer(name, _cover(pixels, doc.size), provenance=dict(provenance or {}))
-        self.undo_stack.push(AddLayerCommand(doc, layer))
+        self.undo_stack.push(add_layer_command(doc, layer))
         self.status(f"Added “{name}” as a layer")
 
     # -- projects -----------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class AppContext(QObject):
     # -- edits (all undoable) ---------------------------------------------------------------------
     def _require_document(self) -> Document:
         if self._document is None:
-            raise ValueError("Open an image first.")
+            raise UserError("Open an image first.")
         return self._document
 
     def add_result_layer(
@@ -278,7 +279,7 @@ class AppContext(QObject):
         provenance = dict(provenance or {})
         if doc.size[0] * doc.size[1] <= FIT_IN_WORKER_PIXELS:
             self.undo_stack.push(
-                AddLayerCommand(doc, Layer(name, _fit_to(pixels, doc), provenance=provenance))
+                add_layer_command(doc, Layer(name, _fit_to(pixels, doc), provenance=provenance))
             )
             return None
 
@@ -296,14 +297,14 @@ class AppContext(QObject):
             if self._document is not doc:
                 return  # another picture was opened meanwhile
             self.canvas.prepare_image(fitted, image, levels)
-            self.undo_stack.push(AddLayerCommand(doc, Layer(name, fitted, provenance=provenance)))
+            self.undo_stack.push(add_layer_command(doc, Layer(name, fitted, provenance=provenance)))
 
         job = self.runner.submit(f"Adding {name}", steps)
         job.succeeded.connect(done)
         return job
 
     def remove_layer(self, index: int) -> None:
-        self.undo_stack.push(RemoveLayerCommand(self._require_document(), index))
+        self.undo_stack.push(remove_layer_command(self._require_document(), index))
 
     def set_layer_opacity(self, index: int, opacity: float) -> None:
         self.undo_stack.push(SetOpacityCommand(self._require_document(), index, opacity))

@@ -536,7 +536,7 @@ class MainWindow(QMainWindow):
         if "torch" not in sys.modules and not self._closed:
             self.ctx.runner.submit("Preparing the style engine", preload_torch, pool="torch")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
             super().closeEvent(event)
             return

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from models.gan.sampling import GanModel, Sample
+from models.gan.sampling import GanModel, GanSample
 
 
 def model_summary(model: GanModel) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def model_summary(model: GanModel) -> dict[str, Any]:
     }
 
 
-def sample_metadata(sample: Sample, model: GanModel, size: int | None = None) -> dict[str, Any]:
+def sample_metadata(sample: GanSample, model: GanModel, size: int | None = None) -> dict[str, Any]:
     """The sidecar/provenance of one sample: enough to make it again (recipe, truncation, model)."""
     meta: dict[str, Any] = {
         "tool": "atelier gan",

@@ -9,10 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from atelier_common.errors import UserError
+
 FORMAT = "atelier-gan"
 
 
-class CheckpointError(Exception):
+class CheckpointError(UserError):
     """A checkpoint that cannot be used; the message names the file and says why, in one line."""
 
 

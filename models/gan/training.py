@@ -22,19 +22,21 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from atelier_common.errors import UserError
+from models.device import configure_threads, resolve_device
 from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into, save_checkpoint
 from models.gan.config import GanArch, TrainConfig
 from models.gan.data import CropSampler, ImageFolder, ReadImage, scan_folder
 from models.gan.diffaug import diff_augment
 from models.gan.networks import Discriminator
 from models.gan.networks import Generator as GanGenerator
-from models.gan.sampling import latent_for_seed, make_grid, resolve_device, to_pixels
+from models.gan.sampling import latent_for_seed, make_grid, to_pixels
 from models.progress import EtaClock, Progress
 
 PREVIEW_SEEDS = tuple(range(16))
 
 
-class GanTrainError(ValueError):
+class GanTrainError(UserError, ValueError):
     """Training cannot start or go on (too few images, a bad resume file, divergence); one-line message."""
 
 
@@ -76,11 +78,8 @@ def train(
     config = config or TrainConfig()
     out_path = Path(out_path)
     if config.threads:
-        torch.set_num_threads(config.threads)
-    try:
-        device = resolve_device(config.device)
-    except ValueError as exc:
-        raise GanTrainError(str(exc)) from None
+        configure_threads(config.threads)
+    device = resolve_device(config.device)
 
     ckpt: Checkpoint | None = None
     arch = config.arch

@@ -9,7 +9,6 @@ the borders are painted like the rest.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from models.device import configure_threads, resolve_device
 from models.progress import Progress
 from models.style.adam import PixelAdam
 from models.style.config import LAYER_PLANS, MAX_SIZE, PRESETS, StyleConfig, scale_plan
@@ -36,17 +36,6 @@ class StyleResult:
     provenance: dict[str, Any]
     seconds: float
     steps: int
-
-
-def resolve_device(device: str) -> str:
-    """``"auto"`` → ``"cuda"`` when available, else ``"cpu"``; asking for a missing CUDA is an error."""
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for but no CUDA GPU is available; use 'auto' or 'cpu'")
-    return device
 
 
 def stylize(
@@ -126,7 +115,7 @@ def _optimise(
     started = time.perf_counter()
     device = resolve_device(config.device)
     if device == "cpu":
-        torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))  # leave the UI a core
+        configure_threads()
     net = load_backbone(config.backbone, vgg19_weights=config.vgg19_weights, device=device)
     net.set_padding("replicate")
     plan = LAYER_PLANS[config.backbone]
@@ -166,7 +155,7 @@ def _optimise(
             pixels = np.dstack([pixels, alpha if (w, h) == (out_w, out_h) else resize(alpha, (w, h))])
         return pixels
 
-    def result(x: torch.Tensor, steps: int, stopped_early: bool = False) -> StyleResult:
+    def result(x: torch.Tensor, steps: int) -> StyleResult:
         provenance = {"engine": "atelier style transfer", **config.describe(), "device": device}
         return StyleResult(finish(x), provenance, time.perf_counter() - started, steps)
 

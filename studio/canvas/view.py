@@ -316,7 +316,7 @@ class CanvasView(QWidget):
             index += 1
         return levels[index]
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
         if self._base is None:
@@ -367,12 +367,12 @@ class CanvasView(QWidget):
         painter.drawText(QRectF(x + 6, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignLeft, "After")
 
     # -- events ---------------------------------------------------------------------------------
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._fit_mode:
             self.fit_to_window()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         dy = event.angleDelta().y()
         if dy and self._base is not None:
             self.zoom_by(zoom.wheel_factor(dy), event.position())
@@ -384,7 +384,7 @@ class CanvasView(QWidget):
         target = self.image_rect()
         return abs(pos.x() - (target.left() + target.width() * self._split)) <= 8
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         button = event.button()
         panning = button == Qt.MouseButton.MiddleButton or (
@@ -405,7 +405,7 @@ class CanvasView(QWidget):
                 self.pixel_picked.emit(int(x), int(y))
         event.accept()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._drag is None:
             return
         kind, start, view = self._drag
@@ -420,7 +420,7 @@ class CanvasView(QWidget):
             self._selection = QRectF(start, pos).normalized()
             self.update()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is not None and self._drag[0] == "select" and self._selection is not None:
             rect = self._selection_in_image(self._selection)
             self._selection = None
@@ -439,31 +439,31 @@ class CanvasView(QWidget):
         y0, y1 = max(0, int(round(y0))), min(h, int(round(y1)))
         return QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = True
             self.setCursor(Qt.CursorShape.OpenHandCursor)
             return
         super().keyPressEvent(event)
 
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = False
             self.set_tool(self._tool)
             return
         super().keyReleaseEvent(event)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and dropped_image_paths(event.mimeData().urls()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_image_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
         if paths:
             event.acceptProposedAction()

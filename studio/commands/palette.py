@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         WHEELS,
         PaletteConfig,
         PaletteError,
-        extract,
+        extract_palette,
         harmony,
         hex_to_rgb,
         normalize_harmony,
@@ -136,7 +136,9 @@ def run(args: argparse.Namespace) -> int:
 
     loaded = _load(args.image)
     try:
-        result = extract(loaded.pixels, PaletteConfig(colors=colors, mood=mood, region=region, sort=sort))
+        result = extract_palette(
+            loaded.pixels, PaletteConfig(colors=colors, mood=mood, region=region, sort=sort)
+        )
     except PaletteError as exc:
         raise CliError(f"{Path(args.image).name}: {exc}") from None
 

@@ -32,6 +32,7 @@ import numpy as np
 from PIL import Image
 
 from atelier_common.atomic import atomic_writer
+from atelier_common.errors import UserError
 from models.progress import Progress, drive
 from studio import __version__
 from studio.io._decode import MAX_PIXELS
@@ -62,7 +63,7 @@ MAX_ENTRIES = 4096
 MAX_XML_BYTES = 8 << 20
 
 
-class ProjectError(Exception):
+class ProjectError(UserError):
     """A project could not be read or written; ``str(error)`` is ``"<file name>: <reason>"``."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:

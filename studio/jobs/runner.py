@@ -178,7 +178,6 @@ class JobRunner(QObject):
         *,
         key: str | None = None,
         pool: str = "cpu",
-        report_errors: bool = True,
     ) -> Job:
         if pool not in self._pools:
             raise ValueError(f"unknown pool {pool!r}; expected one of {POOLS}")
@@ -194,7 +193,7 @@ class JobRunner(QObject):
         # No lambda holding the job is connected to the job's own signals: PySide keeps such a slot alive
         # with the job, a cycle the collector cannot see, and every finished job (with its result and
         # previews) would stay in memory for good. The job calls these runner hooks itself.
-        job._runner_hooks = (self._on_job_failed if report_errors else None, self._on_job_finished)
+        job._runner_hooks = (self._on_job_failed, self._on_job_finished)
         self._jobs.append(job)
         self.job_added.emit(job)
         self._pools[pool].start(worker)

@@ -25,19 +25,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.palette import HARMONIES, MOODS, SORTS, PaletteConfig, extract_palette, harmony, sort_colors
+from models.palette import (
+    HARMONIES,
+    MOODS,
+    SORTS,
+    WHEELS,
+    PaletteConfig,
+    extract_palette_steps,
+    harmony,
+    sort_colors,
+)
 from models.palette.color import rgb_to_hsv, rgb_to_lab
 from models.palette.extract import PaletteColor
 from models.palette.harmony import closest_harmony
-from models.palette.recolor import posterize_gen
+from models.palette.recolor import posterize_steps
 from studio.context import AppContext
 from studio.io.saved_palettes import SavedPalettes
 from studio.jobs import Job
 from studio.panels.base import Panel
-from studio.panels.palette.commands import AddSwatchCommand, RemoveSwatchCommand, SetSwatchesCommand
+from studio.panels.palette.commands import SetSwatchesCommand, add_swatch_command, remove_swatch_command
 from studio.panels.palette.files import PaletteFiles
 from studio.panels.palette.swatches import SwatchList
-from studio.panels.palette.wheel import WHEELS, ColorWheel
+from studio.panels.palette.wheel import ColorWheel
 from studio.state.palette import PaletteState
 from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
 from studio.state.swatches import Swatch
@@ -200,7 +209,7 @@ class PalettePanel(Panel):
         config = self.config()
         return self.start_job(
             "Palette",
-            lambda: extract_palette(pixels, config),
+            lambda: extract_palette_steps(pixels, config),
             key=EXTRACT_KEY,
             done=lambda result: self._on_extract_done(result, auto),
             failed=lambda message: self.note(f"Extraction failed ({message}); press Extract to try again."),
@@ -294,23 +303,23 @@ class PalettePanel(Panel):
     def _on_remove_clicked(self) -> None:
         i = self.swatch_list.selected
         if 0 <= i < len(self.state):
-            self.ctx.palette_undo_stack.push(RemoveSwatchCommand(self.state, i))
+            self.ctx.palette_undo_stack.push(remove_swatch_command(self.state, i))
             self.swatch_list.set_selected(-1)
             self.remove_button.setEnabled(False)
 
     # -- canvas tools -----------------------------------------------------------------------------
     def _on_region_toggled(self, checked: bool) -> None:
-        if checked:
-            self.pick_button.setChecked(False)
-            self.ctx.canvas.set_tool("select_rect")
-        elif self.ctx.canvas.tool == "select_rect":
-            self.ctx.canvas.set_tool("pan")
+        self._take_tool("select_rect", checked, other=self.pick_button)
 
     def _on_pick_toggled(self, checked: bool) -> None:
+        self._take_tool("pick", checked, other=self.region_button)
+
+    def _take_tool(self, tool: str, checked: bool, other: QPushButton) -> None:
+        """A tool button on: the canvas takes that tool (the other button goes off); off: back to pan."""
         if checked:
-            self.region_button.setChecked(False)
-            self.ctx.canvas.set_tool("pick")
-        elif self.ctx.canvas.tool == "pick":
+            other.setChecked(False)
+            self.ctx.canvas.set_tool(tool)
+        elif self.ctx.canvas.tool == tool:
             self.ctx.canvas.set_tool("pan")
 
     def _on_canvas_tool_changed(self, tool: str) -> None:
@@ -333,7 +342,7 @@ class PalettePanel(Panel):
         if self.state.contains_rgb(rgb):  # type: ignore[arg-type]
             self.ctx.status(f"{describe(rgb)} is already in the palette")  # type: ignore[arg-type]
             return
-        self.ctx.palette_undo_stack.push(AddSwatchCommand(self.state, Swatch(rgb)))  # type: ignore[arg-type]
+        self.ctx.palette_undo_stack.push(add_swatch_command(self.state, Swatch(rgb)))  # type: ignore[arg-type]
         self.note(describe(rgb) + "   (added)")  # type: ignore[arg-type]
 
     # -- documents and requests -------------------------------------------------------------------
@@ -387,7 +396,7 @@ class PalettePanel(Panel):
         pixels, pal = doc.flatten(), [s.rgb for s in self.state.swatches]
         self.start_job(
             "Recolour preview",
-            lambda: posterize_gen(pixels, pal),
+            lambda: posterize_steps(pixels, pal),
             key=RECOLOUR_KEY,
             done=self._on_recolor_done,
         )

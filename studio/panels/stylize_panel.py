@@ -136,7 +136,7 @@ class StylizePanel(Panel):
         )
 
     # -- slots ----------------------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         self.controls.refresh_backbones(self.ctx.preferences.vgg19_weights)  # the weights may be new
         super().showEvent(event)
 

@@ -26,7 +26,7 @@ def test_finished_job_and_its_result_are_released(qtbot, runner):
                 raise ValueError("bad")
             return Big()
 
-        job = runner.submit(outcome, factory, report_errors=True)
+        job = runner.submit(outcome, factory)
         job.finished.connect(lambda job=job: job.record)  # a panel's slot that holds its job
         if outcome == "cancel":
             job.cancel()

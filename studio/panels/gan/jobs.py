@@ -89,8 +89,8 @@ def render_page(
     chunk: int = 4,
 ) -> Generator[Progress, None, list[Any]]:
     """Render a page (a :class:`PageSpec`, or a zero-argument callable making one in this thread) into
-    ``Sample``s, a few images per yield so that a newer request cancels it quickly."""
-    from models.gan import Sample
+    ``GanSample``s, a few images per yield so that a newer request cancels it quickly."""
+    from models.gan import GanSample
 
     yield Progress(0, 1, "loading model")
     if callable(spec):
@@ -102,7 +102,7 @@ def render_page(
         yield Progress(i, n, "sampling")
         pixels = model.render(spec.latents[i : i + chunk], truncation)
         out += [
-            Sample(p, z, truncation, r)
+            GanSample(p, z, truncation, r)
             for p, z, r in zip(pixels, spec.latents[i : i + chunk], spec.recipes[i : i + chunk], strict=True)
         ]
     yield Progress(n, n, "done")

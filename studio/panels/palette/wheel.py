@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QWidget
 from models.palette.color import hsv_to_rgb, oklch_to_rgb_clipped, rgb_to_hsv, rgb_to_oklch
 from models.palette.harmony import ryb_hue_to_hsv, wheel_hue
 
-WHEELS = ("ryb", "oklch")  # the painter's red-yellow-blue wheel, or perceptual OKLCh hues
-
 
 def ring_colors(wheel: str, steps: int = 36) -> list[tuple[float, tuple[int, int, int]]]:
     """(wheel angle, sRGB) stops for the hue ring of the chosen wheel."""
@@ -38,7 +36,7 @@ class ColorWheel(QWidget):
         self._wheel = "ryb"
         self.setMinimumSize(160, 160)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(200, 200)
 
     def set_wheel(self, wheel: str) -> None:
@@ -69,7 +67,7 @@ class ColorWheel(QWidget):
         a = math.radians(angle - 90.0)
         return QPointF(centre.x() + r * math.cos(a), centre.y() + r * math.sin(a))
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         centre, radius = self._geometry()
