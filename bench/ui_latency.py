@@ -134,7 +134,10 @@ def measure_end_of_job(app, window, megapixels: float, size: int, seconds: float
         else:
             marks["layer"] = clock.nsecsElapsed() / 1e6
 
-    job.succeeded.connect(lambda result: lay(result.image))
+    latest: list = [None]
+    job.previewed.connect(lambda pixels: latest.__setitem__(0, pixels))
+    # Run to its end, the result is laid over the photo; stopped by the time limit, the latest preview is.
+    job.succeeded.connect(lambda result: lay(result.image if result is not None else latest[0]))
     job.cancelled.connect(lambda latest: lay(latest) if latest is not None else None)
     deadline = time.monotonic() + seconds + 120
     while time.monotonic() < deadline and "layer" not in marks:
