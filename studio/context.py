@@ -73,6 +73,7 @@ class AppContext(QObject):
         #: projects (``Document.extras[name]`` holds it again when the project is opened).
         self.project_extras: dict[str, Any] = {}
         self._unsaved_new = False  # a document made here (GAN sample, recovery) exists in no file yet
+        self._foreign_path: Path | None = None  # an .ora written by another program
         self.canvas = canvas
         self.preferences, problem = prefs_mod.load_preferences()
         if problem:
@@ -98,6 +99,7 @@ class AppContext(QObject):
             stack.clear()  # undo history belongs to one document
         self.undo_group.setActiveStack(self.undo_stack)
         self._unsaved_new = unsaved and document is not None
+        self._foreign_path = None
         self.canvas.set_document(document)
         self.document_opened.emit()
         self.layers_changed.emit()
@@ -180,6 +182,8 @@ class AppContext(QObject):
     def _on_project_opened(self, project: Any) -> None:
         project.document.extras = dict(project.extras)
         self.set_document(project.document)
+        # Another program's file is not overwritten by Save (we may not keep all it holds): Save asks.
+        self._foreign_path = project.document.path if project.foreign else None
         doc = project.document
         w, h = doc.size
         layers = len(doc.layers)
@@ -220,11 +224,11 @@ class AppContext(QObject):
 
     # -- projects -----------------------------------------------------------------------------------
     def project_path(self) -> Path | None:
-        """Where Save writes: the open ``.ora``, or None (Save asks for a name)."""
+        """Where Save writes: the open ``.ora`` that Atelier wrote, or None (Save asks for a name)."""
         doc = self._document
         if doc is None or doc.path is None or doc.path.suffix.lower() != ".ora":
             return None
-        return doc.path
+        return None if doc.path == self._foreign_path else doc.path
 
     def collect_extras(self) -> dict[str, Any]:
         doc = self._document

@@ -400,6 +400,8 @@ class MainWindow(QMainWindow):
             return ""
         if doc.path is None:
             return str(Path.home() / f"{Path(doc.name).stem}.ora")
+        if doc.path.suffix.lower() == ".ora" and self.ctx.project_path() is None:  # another program's file
+            return str(doc.path.with_name(f"{doc.path.stem}-atelier.ora"))
         return str(doc.path.with_suffix(".ora"))
 
     def save_as(self):
@@ -412,6 +414,13 @@ class MainWindow(QMainWindow):
 
     # -- recovery -------------------------------------------------------------------------------
     def ask_recover(self, recovery: Recovery) -> QMessageBox.StandardButton:  # tests replace this
+        box = self.recovery_box(recovery)
+        box.exec()
+        clicked = box.clickedButton()
+        name = clicked.objectName() if clicked is not None else "later"
+        return {"recover": Answer.Open, "discard": Answer.Discard}.get(name, Answer.Cancel)
+
+    def recovery_box(self, recovery: Recovery) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?", "", Answer.NoButton, self)
         box.setText("Atelier did not close normally last time. Recover the work it autosaved?")
         box.setInformativeText(
@@ -420,10 +429,7 @@ class MainWindow(QMainWindow):
         box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole).setObjectName("recover")
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole).setObjectName("discard")
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole).setObjectName("later")
-        box.exec()
-        clicked = box.clickedButton()
-        name = clicked.objectName() if clicked is not None else "later"
-        return {"recover": Answer.Open, "discard": Answer.Discard}.get(name, Answer.Cancel)
+        return box
 
     def offer_recovery(self) -> bool:
         """At start: offer the newest autosave left by a crash or a kill. True if one was recovered."""
