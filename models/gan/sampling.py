@@ -306,7 +306,10 @@ class GanModel:
         ]
 
     def render_samples(
-        self, samples: list[GanSample], size: int | tuple[int, int] | None = None, tileable: bool | None = None
+        self,
+        samples: list[GanSample],
+        size: int | tuple[int, int] | None = None,
+        tileable: bool | None = None,
     ) -> np.ndarray:
         """The pixels of existing samples at another size (e.g. a canvas's): the same picture, extended."""
         if not samples:
