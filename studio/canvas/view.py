@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 
 from atelier_common.images import is_image_path
 from studio.canvas import zoom
-from studio.canvas.convert import array_to_qimage
+from studio.canvas.convert import array_to_qimage, half_level
 from studio.state.document import Document, Layer
 
 TOOLS = ("pan", "select_rect", "pick")
@@ -91,6 +91,7 @@ class CanvasView(QWidget):
         self._space_down = False
         self._selection: QRectF | None = None
         self._pyramids: dict[int, list[QImage]] = {}
+        self._prepared: dict[int, tuple[np.ndarray, QImage, list[QImage]]] = {}
         self._checker = _checkerboard()
 
     # -- document -------------------------------------------------------------------------------
@@ -124,8 +125,11 @@ class CanvasView(QWidget):
         """Rebuild every QImage from the document (a new document, or its base image replaced)."""
         doc = self._document
         self._pyramids.clear()
+        old_size = self.image_size()
         self._layers = []
         self._base = None if doc is None else array_to_qimage(doc.image)
+        if doc is not None and self.image_size() != old_size:
+            self.fit_to_window()  # a crop (or its undo) changed the picture's size: show all of it again
         self._on_document_layers()
 
     def _on_document_layers(self) -> None:
@@ -135,8 +139,12 @@ class CanvasView(QWidget):
         self._layers = []
         for layer in doc.layers if doc is not None else []:
             kept = known.get(id(layer))
-            image = kept[1] if kept is not None and kept[0] is layer else array_to_qimage(layer.image)
+            if kept is not None and kept[0] is layer:
+                image = kept[1]
+            else:
+                image = self._adopt_prepared(layer.image)
             self._layers.append((layer, image))
+        self._prepared.clear()
         alive = {image.cacheKey() for _, image in self._layers}
         if self._base is not None:
             alive.add(self._base.cacheKey())
@@ -145,6 +153,19 @@ class CanvasView(QWidget):
         for key in set(self._pyramids) - alive:
             del self._pyramids[key]
         self._on_document_layer_look()
+
+    def prepare_image(self, pixels: np.ndarray, image: QImage, levels: list[QImage]) -> None:
+        """Hand over the QImage and pyramid of ``pixels``, made in a worker thread, for the layer about to
+        be added with that very array: the canvas then converts and scales nothing on the UI thread."""
+        self._prepared[id(pixels)] = (pixels, image, levels)
+
+    def _adopt_prepared(self, pixels: np.ndarray) -> QImage:
+        entry = self._prepared.get(id(pixels))
+        if entry is None or entry[0] is not pixels:
+            return array_to_qimage(pixels)
+        _, image, levels = entry
+        self._pyramids[image.cacheKey()] = list(levels)
+        return image
 
     def _on_document_layer_look(self, _index: int = -1) -> None:
         """An opacity or visibility changed: the cached images are drawn again with the new values."""
@@ -289,16 +310,7 @@ class CanvasView(QWidget):
         if levels is None:
             levels = self._pyramids[image.cacheKey()] = [image]
         while scale * (2 ** (len(levels) - 1)) < 0.5 and min(levels[-1].width(), levels[-1].height()) > 1:
-            last = levels[-1]
-            half = last.scaled(
-                max(1, last.width() // 2),
-                max(1, last.height() // 2),
-                Qt.AspectRatioMode.IgnoreAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            # The format the raster painter blends without converting: each paint of a level (an opacity
-            # tick repaints every layer) then costs one scaled blit, not a conversion of the level first.
-            levels.append(half.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied))
+            levels.append(half_level(levels[-1]))
         index = 0
         while index + 1 < len(levels) and scale * (2 ** (index + 1)) <= 1.0:
             index += 1
