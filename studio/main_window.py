@@ -11,6 +11,7 @@ import shiboken6
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -34,6 +35,7 @@ from studio.io.ora import ProjectError, read_ora
 from studio.panels import PANELS
 from studio.preferences_dialog import PreferencesDialog
 from studio.settings import add_recent, app_settings, recent_files
+from studio.widgets import wheel_guard
 from studio.widgets.jobs_area import JobsArea
 from studio.widgets.layers_panel import LayersPanel
 
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
         self._closed = False
 
+        wheel_guard.install(QApplication.instance())
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
@@ -258,13 +261,16 @@ class MainWindow(QMainWindow):
         """Layers sits on top at the right; the capability panels share one tabbed dock below it."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
-        # Panels scroll rather than force a tall window (laptop screens are 768 px high).
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setWidget(panel)
-        dock.setWidget(scroller)
+        if title == "Layers":
+            dock.setWidget(panel)  # sized to its content, so the panels below get the rest of the column
+        else:
+            # Panels scroll rather than force a tall window (laptop screens are 768 px high).
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroller.setWidget(panel)
+            dock.setWidget(scroller)
         dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         if title != "Layers":
@@ -292,7 +298,11 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 820)
+            # 1280×820 where it fits; on a smaller screen (a 1280×800 laptop) the screen's free area.
+            free = self.screen().availableGeometry() if self.screen() is not None else None
+            width = min(1280, free.width()) if free is not None and free.width() > 0 else 1280
+            height = min(820, free.height() - 40) if free is not None and free.height() > 200 else 820
+            self.resize(width, height)
         state = self.qsettings.value("window_state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)

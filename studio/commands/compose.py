@@ -133,7 +133,8 @@ def _analyse(args: argparse.Namespace) -> None:
     print(f"{Path(args.image).name}: {w}×{h}")
     if result.subject is not None:
         (cx, cy), (bx, by, bw, bh) = result.subject.center, result.subject.box
-        print(f"  subject   centre ({cx:.0f}, {cy:.0f}), box {bw:.0f}×{bh:.0f} at ({bx:.0f}, {by:.0f})")
+        what = "face     " if result.subject.kind == "face" else "subject  "
+        print(f"  {what} centre ({cx:.0f}, {cy:.0f}), box {bw:.0f}×{bh:.0f} at ({bx:.0f}, {by:.0f})")
     else:
         print("  subject   none")
     b = result.balance
