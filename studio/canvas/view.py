@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 
 from atelier_common.images import is_image_path
 from studio.canvas import zoom
-from studio.canvas.convert import array_to_qimage, half_level
+from studio.canvas.convert import array_to_qimage, half_level, wrap_array, wrap_premultiplied
 from studio.state.document import Document, Layer
 
 TOOLS = ("pan", "select_rect", "pick")
@@ -91,7 +91,8 @@ class CanvasView(QWidget):
         self._space_down = False
         self._selection: QRectF | None = None
         self._pyramids: dict[int, list[QImage]] = {}
-        self._prepared: dict[int, tuple[np.ndarray, QImage, list[QImage]]] = {}
+        self._prepared: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}
+        self._keep: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}  # buffers under zero-copy images
         self._checker = _checkerboard()
 
     # -- document -------------------------------------------------------------------------------
@@ -125,6 +126,7 @@ class CanvasView(QWidget):
         """Rebuild every QImage from the document (a new document, or its base image replaced)."""
         doc = self._document
         self._pyramids.clear()
+        self._keep.clear()
         old_size = self.image_size()
         self._layers = []
         self._base = None if doc is None else array_to_qimage(doc.image)
@@ -152,19 +154,25 @@ class CanvasView(QWidget):
             alive.add(self._preview.cacheKey())
         for key in set(self._pyramids) - alive:
             del self._pyramids[key]
+        for key in set(self._keep) - alive:
+            del self._keep[key]
         self._on_document_layer_look()
 
-    def prepare_image(self, pixels: np.ndarray, image: QImage, levels: list[QImage]) -> None:
-        """Hand over the QImage and pyramid of ``pixels``, made in a worker thread, for the layer about to
-        be added with that very array: the canvas then converts and scales nothing on the UI thread."""
-        self._prepared[id(pixels)] = (pixels, image, levels)
+    def prepare_image(self, pixels: np.ndarray, levels: list[np.ndarray]) -> None:
+        """Hand over the pyramid of ``pixels`` (from ``convert.pyramid_arrays``, made in a worker) for the
+        layer about to be added with that very array: the canvas then wraps them without copying, and
+        converts or scales nothing on the UI thread."""
+        self._prepared[id(pixels)] = (pixels, levels)
 
     def _adopt_prepared(self, pixels: np.ndarray) -> QImage:
         entry = self._prepared.get(id(pixels))
         if entry is None or entry[0] is not pixels:
             return array_to_qimage(pixels)
-        _, image, levels = entry
-        self._pyramids[image.cacheKey()] = list(levels)
+        _, arrays = entry
+        # Zero-copy views: the layer keeps ``pixels`` alive; the level arrays live in ``_keep``.
+        image = wrap_array(pixels)
+        self._pyramids[image.cacheKey()] = [image, *(wrap_premultiplied(a) for a in arrays)]
+        self._keep[image.cacheKey()] = (pixels, arrays)
         return image
 
     def _on_document_layer_look(self, _index: int = -1) -> None:
