@@ -16,6 +16,8 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
+    QFontMetricsF,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -370,9 +372,24 @@ class CanvasView(QWidget):
         mid = QPointF(x, (target.top() + target.bottom()) / 2)
         painter.setBrush(QColor(255, 255, 255))
         painter.drawEllipse(mid, 7, 7)
-        painter.setPen(QColor(230, 230, 230))
-        painter.drawText(QRectF(x - 70, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignRight, "Before")
-        painter.drawText(QRectF(x + 6, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignLeft, "After")
+        self._paint_split_label(painter, x, target, "Before", left=True)
+        self._paint_split_label(painter, x, target, "After", left=False)
+
+    def _paint_split_label(self, painter: QPainter, x: float, target: QRectF, text: str, left: bool) -> None:
+        """A label on a dark rounded backdrop beside the split line: readable on a light sky or a dark coat."""
+        font = QFont(self.font())
+        font.setPointSizeF(max(11.0, font.pointSizeF() * 1.25))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        w, h = metrics.horizontalAdvance(text) + 16, metrics.height() + 8
+        top = max(target.top(), 0.0) + 10
+        box = QRectF(x - 10 - w if left else x + 10, top, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 170))
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     # -- events ---------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
