@@ -90,7 +90,8 @@ class CanvasView(QWidget):
         self._drag: tuple[str, QPointF, zoom.ViewTransform] | None = None
         self._space_down = False
         self._selection: QRectF | None = None
-        self._pyramids: dict[int, list[QImage]] = {}
+        self._pyramids: dict[int, list[QImage]] = {}  # per image (cacheKey): halvings, for any zoom
+        self._screen: dict[int, QImage] = {}  # per image: a copy at the size it is shown, when minified
         self._prepared: dict[int, tuple[np.ndarray, QImage, list[QImage]]] = {}
         self._checker = _checkerboard()
 
@@ -125,6 +126,7 @@ class CanvasView(QWidget):
         """Rebuild every QImage from the document (a new document, or its base image replaced)."""
         doc = self._document
         self._pyramids.clear()
+        self._screen.clear()
         old_size = self.image_size()
         self._layers = []
         self._base = None if doc is None else array_to_qimage(doc.image)
@@ -150,8 +152,9 @@ class CanvasView(QWidget):
             alive.add(self._base.cacheKey())
         if self._preview is not None:
             alive.add(self._preview.cacheKey())
-        for key in set(self._pyramids) - alive:
-            del self._pyramids[key]
+        for cache in (self._pyramids, self._screen):
+            for key in set(cache) - alive:
+                del cache[key]
         self._on_document_layer_look()
 
     def prepare_image(self, pixels: np.ndarray, image: QImage, levels: list[QImage]) -> None:
@@ -178,6 +181,7 @@ class CanvasView(QWidget):
         """Show a live preview over the document (any size: it is stretched to the image)."""
         if self._preview is not None:
             self._pyramids.pop(self._preview.cacheKey(), None)
+            self._screen.pop(self._preview.cacheKey(), None)
         self._preview = None if pixels is None else array_to_qimage(pixels)
         if not self.can_compare:
             self.set_compare(False)
@@ -302,8 +306,21 @@ class CanvasView(QWidget):
         # Minified: draw from a half-size pyramid level at most 2× larger than the target, smoothly. Each
         # level is made once per image, so zooming a 24 MP photo costs milliseconds, not a full rescale.
         level = self._pyramid_level(image, scale)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        painter.drawImage(target, level, QRectF(level.rect()))
+        pixels = target.toAlignedRect()  # whole device pixels, covering what the checkerboard covers
+        size = pixels.size()
+        if size.width() * size.height() > 2 * self.width() * self.height():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(target, level, QRectF(level.rect()))
+            return
+        # The image as large as it is shown, made once per size: a repaint that changes only an opacity
+        # (a slider tick) or a position (a pan) is then a plain blit of each layer, not a rescale.
+        shown = self._screen.get(image.cacheKey())
+        if shown is None or shown.size() != size:
+            shown = level.scaled(
+                size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+            ).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            self._screen[image.cacheKey()] = shown
+        painter.drawImage(pixels.topLeft(), shown)
 
     def _pyramid_level(self, image: QImage, scale: float) -> QImage:
         levels = self._pyramids.get(image.cacheKey())
