@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from pathlib import Path
 
 import shiboken6
@@ -85,6 +86,17 @@ class MainWindow(QMainWindow):
 
         self._restore_window_state()
         self._on_ctx_document_changed()
+        self._clean_stale_temps()
+
+    def _clean_stale_temps(self) -> None:
+        """Hidden ``.atelier-tmp-*.part`` files that a killed save left behind go, in a background thread:
+        in the config and data folders and the folders of the recent files (every later save into a
+        folder cleans that folder too)."""
+        from studio.state.preferences import config_dir, data_dir
+
+        folders = [(config_dir(), 1), (data_dir(), 3)]
+        folders += [(Path(p).parent, 0) for p in recent_files(self.qsettings)]
+        threading.Thread(target=_clean_folders, args=(folders,), name="clean-temps", daemon=True).start()
 
     # -- construction ---------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -559,3 +571,10 @@ class MainWindow(QMainWindow):
         self.ctx.modified_changed.disconnect(self._on_modified_changed)
         self.ctx.undo_group.indexChanged.disconnect(self._on_undo_index_changed)
         super().closeEvent(event)
+
+
+def _clean_folders(folders: list[tuple[Path, int]]) -> None:
+    from atelier_common.atomic import clean_stale_temps
+
+    for folder, depth in dict.fromkeys(folders):
+        clean_stale_temps(folder, depth=depth)
