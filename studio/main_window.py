@@ -52,6 +52,17 @@ EXPORT_FILTER = (
 )
 
 
+def collapse_details(box: QMessageBox) -> None:
+    """Hide a message box's details (the traceback) behind its "Show Details…" button."""
+    from PySide6.QtWidgets import QTextEdit
+
+    if any(edit.isVisible() for edit in box.findChildren(QTextEdit)):
+        for button in box.buttons():
+            if box.buttonRole(button) == QMessageBox.ButtonRole.ActionRole:
+                button.click()
+                break
+
+
 class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +95,7 @@ class MainWindow(QMainWindow):
         # An outcome in the status bar speaks of the picture as it was: an undo or redo makes it stale.
         self.ctx.undo_group.indexChanged.connect(self._on_undo_index_changed)
 
+        self.compare_action.setEnabled(self.canvas.can_compare)  # nothing to compare before an image
         self._restore_window_state()
         self._on_ctx_document_changed()
         self._clean_stale_temps()
@@ -359,15 +371,17 @@ class MainWindow(QMainWindow):
 
     def _on_reporter_reported(self, title: str, message: str, details: str) -> None:
         self.statusBar().showMessage(f"{title}: {message}", 15000)
-        if self._error_box is None:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", "", QMessageBox.StandardButton.Close, self)
-            box.setWindowModality(Qt.WindowModality.NonModal)
-            self._error_box = box
-        box = self._error_box
+        if self._error_box is not None:
+            self._error_box.close()  # a fresh box: one left expanded must not open the next one expanded
+            self._error_box.deleteLater()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", "", QMessageBox.StandardButton.Close, self)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        self._error_box = box
         box.setText(f"<b>{title}</b>")
         box.setInformativeText(message)
-        box.setDetailedText(details)
+        box.setDetailedText(details)  # behind "Show Details…": the painter reads the message first
         box.show()
+        collapse_details(box)
 
     # -- unsaved work ---------------------------------------------------------------------------
     def ask_unsaved(self) -> QMessageBox.StandardButton:  # tests replace this
