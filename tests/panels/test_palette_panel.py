@@ -74,8 +74,10 @@ def test_undo_and_redo_palette_edits(qtbot, ctx, panel):
     first = panel.state.swatches
     panel.count_slider.setValue(4)
     _wait_colors(qtbot, panel, 4)
+    assert panel.message.text().startswith("Palette: 4 colours")
     ctx.palette_undo_stack.undo()
     assert panel.state.swatches == first
+    assert panel.message.text() == ""  # it spoke of the palette that the undo took away
     ctx.palette_undo_stack.redo()
     assert len(panel.state) == 4
     panel.swatch_list.swatch_clicked.emit(0)
