@@ -20,7 +20,7 @@ from models.device import configure_threads, resolve_device
 from models.progress import SETUP, Progress
 from models.style.adam import PixelAdam
 from models.style.config import LAYER_PLANS, MAX_SIZE, PRESETS, StyleConfig, scale_plan
-from models.style.images import fit_long_side, resize, rgb_for_engine, split_alpha
+from models.style.images import fit_long_side, reduce_steps, resize, rgb_for_engine, split_alpha
 
 PREVIEW_INTERVAL_S = 0.5
 PREVIEW_SIDE = 1024  # previews of the coarse scales are at most this long (the output size if smaller)
@@ -66,12 +66,15 @@ def stylize(
         )
     if config.device == "cuda":
         resolve_device(config.device)  # no GPU: say so at once, before the first report
-    yield Progress(
-        0, 1, SETUP + "preparing the photo"
-    )  # set-up is long: every stage below is a place to stop
+
+    def preparing() -> Progress:
+        return Progress(0, 1, SETUP + "preparing the photo")
+
+    yield preparing()  # set-up is long: every stage below is a place to stop
     if alpha is not None:
-        alpha = resize(alpha, (out_w, out_h))
-    rgb = resize(rgb, (out_w, out_h))  # a huge photo is reduced once, in uint8, before torch sees it
+        alpha = resize((yield from reduce_steps(alpha, max(out_w, out_h), preparing)), (out_w, out_h))
+    # A huge photo is reduced band by band, then once more, in uint8, before torch sees it.
+    rgb = resize((yield from reduce_steps(rgb, max(out_w, out_h), preparing)), (out_w, out_h))
     weights = config.normalized_weights(len(style_rgbs))
     return (yield from _optimise(rgb, alpha, style_rgbs, weights, config))
 
