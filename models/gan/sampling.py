@@ -263,9 +263,12 @@ class GanModel:
         with self._lock, torch.inference_mode():
             if self.spatial:
                 cell = 2**self.arch.levels
-                cells = (-(-h // cell), -(-w // cell))
                 if tileable and (h % cell or w % cell):
                     raise ValueError(f"a tileable sample's sides must be multiples of {cell} px, not {w}×{h}")
+                # Painted one cell beyond every edge and cut: the network's zero padding leaves a frame
+                # (at the same place in every sample) that a picture should not show. Tiles need none.
+                m = 0 if tileable else 1
+                cells = (-(-h // cell) + 2 * m, -(-w // cell) + 2 * m)
                 seeds = list(noise_seeds) if noise_seeds is not None else [0] * len(latents)
                 # Large pictures one at a time: memory grows with the area.
                 step = max(1, min(batch, (1 << 22) // max(1, w * h)))
@@ -280,7 +283,7 @@ class GanModel:
                         tileable,
                     )
                     img = self.generator(grid, noise, tileable=tileable)
-                    out.append(to_pixels(img[:, :, :h, :w]))
+                    out.append(to_pixels(img[:, :, m * cell : m * cell + h, m * cell : m * cell + w]))
             else:
                 for i in range(0, len(latents), batch):
                     z = torch.from_numpy(latents[i : i + batch] * truncation).to(self.device)
@@ -306,7 +309,10 @@ class GanModel:
         ]
 
     def render_samples(
-        self, samples: list[GanSample], size: int | tuple[int, int] | None = None, tileable: bool | None = None
+        self,
+        samples: list[GanSample],
+        size: int | tuple[int, int] | None = None,
+        tileable: bool | None = None,
     ) -> np.ndarray:
         """The pixels of existing samples at another size (e.g. a canvas's): the same picture, extended."""
         if not samples:
