@@ -328,6 +328,24 @@ class GanModel:
         seeds = [root_seed(s.recipe) for s in samples]
         return self.render(latents, t, size=size, tileable=tile, noise_seeds=seeds)
 
+    def cross_latent(self, a: np.ndarray, b: np.ndarray, seed: int) -> np.ndarray:
+        """A child latent of ``a`` and ``b``. Spatial models cross in patches: whole regions of the local
+        grid (blobs of a few cells, from a smooth random mask) come from one parent or the other, and the
+        global latent and waves are crossed coordinate by coordinate; the first engine's ``z`` is crossed
+        uniformly (:func:`cross_latents`)."""
+        if not self.spatial:
+            return cross_latents(a, b, seed)
+        n = self.arch.global_dim + self.arch.periodic_dim
+        head = cross_latents(a[:n], b[:n], seed)
+        gen = torch.Generator().manual_seed(int(seed) + 1)
+        coarse = torch.randn(1, 1, CANONICAL_CELLS // 4, CANONICAL_CELLS // 4, generator=gen)
+        field = torch.nn.functional.interpolate(coarse, size=(CANONICAL_CELLS,) * 2, mode="bicubic")
+        mask = (field[0, 0] > 0).numpy()
+        la = a[n:].reshape(self.arch.local_dim, CANONICAL_CELLS, CANONICAL_CELLS)
+        lb = b[n:].reshape(self.arch.local_dim, CANONICAL_CELLS, CANONICAL_CELLS)
+        local = np.where(mask[None], lb, la).reshape(-1)
+        return np.concatenate([head, local]).astype(np.float32)
+
     def variations(
         self,
         parent: GanSample,
@@ -378,7 +396,7 @@ class GanModel:
         t = a.truncation
         noise = [root_seed(a.recipe)]
         if mode == "mix":
-            z = cross_latents(a.latent, b.latent, seed)
+            z = self.cross_latent(a.latent, b.latent, seed)
             pixels = self.render(z[None], t, size=size, tileable=a.tileable, noise_seeds=noise)[0]
         elif mode == "style" and self.spatial:
             # The child's own latent: B's global latent and waves over A's local grid.
