@@ -267,9 +267,9 @@ class GanModel:
                 cell = 2**self.arch.levels
                 if tileable and (h % cell or w % cell):
                     raise ValueError(f"a tileable sample's sides must be multiples of {cell} px, not {w}×{h}")
-                # Painted one cell beyond every edge and cut: the network's zero padding leaves a frame
+                # Painted two cells beyond every edge and cut: the network's zero padding leaves a frame
                 # (at the same place in every sample) that a picture should not show. Tiles need none.
-                m = 0 if tileable else 1
+                m = 0 if tileable else 2
                 cells = (-(-h // cell) + 2 * m, -(-w // cell) + 2 * m)
                 seeds = list(noise_seeds) if noise_seeds is not None else [0] * len(latents)
                 # Large pictures one at a time: memory grows with the area.
