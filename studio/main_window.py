@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -33,6 +35,7 @@ from studio.io.ora import ProjectError, read_ora
 from studio.panels import PANELS
 from studio.preferences_dialog import PreferencesDialog
 from studio.settings import add_recent, app_settings, recent_files
+from studio.widgets import wheel_guard
 from studio.widgets.jobs_area import JobsArea
 from studio.widgets.layers_panel import LayersPanel
 
@@ -49,6 +52,17 @@ EXPORT_FILTER = (
 )
 
 
+def collapse_details(box: QMessageBox) -> None:
+    """Hide a message box's details (the traceback) behind its "Show Details…" button."""
+    from PySide6.QtWidgets import QTextEdit
+
+    if any(edit.isVisible() for edit in box.findChildren(QTextEdit)):
+        for button in box.buttons():
+            if box.buttonRole(button) == QMessageBox.ButtonRole.ActionRole:
+                button.click()
+                break
+
+
 class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +77,7 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
         self._closed = False
 
+        wheel_guard.install(QApplication.instance())
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
@@ -80,8 +95,20 @@ class MainWindow(QMainWindow):
         # An outcome in the status bar speaks of the picture as it was: an undo or redo makes it stale.
         self.ctx.undo_group.indexChanged.connect(self._on_undo_index_changed)
 
+        self.compare_action.setEnabled(self.canvas.can_compare)  # nothing to compare before an image
         self._restore_window_state()
         self._on_ctx_document_changed()
+        self._clean_stale_temps()
+
+    def _clean_stale_temps(self) -> None:
+        """Hidden ``.atelier-tmp-*.part`` files that a killed save left behind go, in a background thread:
+        in the config and data folders and the folders of the recent files (every later save into a
+        folder cleans that folder too)."""
+        from studio.state.preferences import config_dir, data_dir
+
+        folders = [(config_dir(), 1), (data_dir(), 3)]
+        folders += [(Path(p).parent, 0) for p in recent_files(self.qsettings)]
+        threading.Thread(target=_clean_folders, args=(folders,), name="clean-temps", daemon=True).start()
 
     # -- construction ---------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -216,8 +243,14 @@ class MainWindow(QMainWindow):
                 contribute(self.view_menu, self.toolbar)
         if self._first_panel_dock is not None:
             self._first_panel_dock.raise_()
+            # Before the window shows, raise_() does not take: the last tab (GAN) came first on a fresh start.
+            QTimer.singleShot(0, self._raise_first_panel)
         self.view_menu.addSeparator()
         self.view_menu.addMenu(self.panels_menu)
+
+    def _raise_first_panel(self) -> None:
+        if self._first_panel_dock is not None and not self.qsettings.value("window_state"):
+            self._first_panel_dock.raise_()  # a fresh start opens on Stylize; a saved layout keeps its tab
 
     def _make_panel(self, title: str, module_name: str, class_name: str) -> QWidget | None:
         """Build one panel; one that fails on its saved settings is built again from its defaults (the bad
@@ -246,13 +279,16 @@ class MainWindow(QMainWindow):
         """Layers sits on top at the right; the capability panels share one tabbed dock below it."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
-        # Panels scroll rather than force a tall window (laptop screens are 768 px high).
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setWidget(panel)
-        dock.setWidget(scroller)
+        if title == "Layers":
+            dock.setWidget(panel)  # sized to its content, so the panels below get the rest of the column
+        else:
+            # Panels scroll rather than force a tall window (laptop screens are 768 px high).
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroller.setWidget(panel)
+            dock.setWidget(scroller)
         dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         if title != "Layers":
@@ -280,7 +316,11 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 820)
+            # 1280×820 where it fits; on a smaller screen (a 1280×800 laptop) the screen's free area.
+            free = self.screen().availableGeometry() if self.screen() is not None else None
+            width = min(1280, free.width()) if free is not None and free.width() > 0 else 1280
+            height = min(820, free.height() - 40) if free is not None and free.height() > 200 else 820
+            self.resize(width, height)
         state = self.qsettings.value("window_state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -337,15 +377,17 @@ class MainWindow(QMainWindow):
 
     def _on_reporter_reported(self, title: str, message: str, details: str) -> None:
         self.statusBar().showMessage(f"{title}: {message}", 15000)
-        if self._error_box is None:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", "", QMessageBox.StandardButton.Close, self)
-            box.setWindowModality(Qt.WindowModality.NonModal)
-            self._error_box = box
-        box = self._error_box
+        if self._error_box is not None:
+            self._error_box.close()  # a fresh box: one left expanded must not open the next one expanded
+            self._error_box.deleteLater()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", "", QMessageBox.StandardButton.Close, self)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        self._error_box = box
         box.setText(f"<b>{title}</b>")
         box.setInformativeText(message)
-        box.setDetailedText(details)
+        box.setDetailedText(details)  # behind "Show Details…": the painter reads the message first
         box.show()
+        collapse_details(box)
 
     # -- unsaved work ---------------------------------------------------------------------------
     def ask_unsaved(self) -> QMessageBox.StandardButton:  # tests replace this
@@ -390,6 +432,8 @@ class MainWindow(QMainWindow):
             return ""
         if doc.path is None:
             return str(Path.home() / f"{Path(doc.name).stem}.ora")
+        if doc.path.suffix.lower() == ".ora" and self.ctx.project_path() is None:  # another program's file
+            return str(doc.path.with_name(f"{doc.path.stem}-atelier.ora"))
         return str(doc.path.with_suffix(".ora"))
 
     def save_as(self):
@@ -547,3 +591,10 @@ class MainWindow(QMainWindow):
         self.ctx.modified_changed.disconnect(self._on_modified_changed)
         self.ctx.undo_group.indexChanged.disconnect(self._on_undo_index_changed)
         super().closeEvent(event)
+
+
+def _clean_folders(folders: list[tuple[Path, int]]) -> None:
+    from atelier_common.atomic import clean_stale_temps
+
+    for folder, depth in dict.fromkeys(folders):
+        clean_stale_temps(folder, depth=depth)

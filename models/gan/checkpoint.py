@@ -118,12 +118,18 @@ def load_checkpoint(path: str | Path, *, training: bool = False) -> Checkpoint:
     info = read_info(path)
     try:
         arch = GanArch.from_dict(info["arch"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise CheckpointError(f"{path}: the sidecar does not describe a GAN architecture ({exc})") from None
+    # Before anything is allocated: the weights' shapes must be the ones this architecture has, and the
+    # model must fit in memory (a sidecar claiming ngf 600 or 200000 must not build gigabytes first).
+    from models.gan.weights_check import check_shapes, check_values
+
+    check_shapes(path, arch)
     try:
         tensors = load_file(str(path))
     except Exception as exc:
         raise CheckpointError(f"{path}: not a valid .safetensors file ({short_reason(exc)})") from None
+    check_values(path, tensors)
     parts: dict[str, dict[str, torch.Tensor]] = {"g_ema": {}, "g": {}, "d": {}, "state": {}}
     for key, value in tensors.items():
         prefix, _, name = key.partition(".")

@@ -17,15 +17,16 @@ from typing import Any
 import numpy as np
 
 from models.device import configure_threads, resolve_device
-from models.progress import Progress
+from models.progress import SETUP, Progress
 from models.style.adam import PixelAdam
 from models.style.config import LAYER_PLANS, MAX_SIZE, PRESETS, StyleConfig, scale_plan
-from models.style.images import fit_long_side, resize, rgb_for_engine, split_alpha
+from models.style.images import fit_long_side, reduce_steps, resize, rgb_for_engine, split_alpha
 
 PREVIEW_INTERVAL_S = 0.5
 PREVIEW_SIDE = 1024  # previews of the coarse scales are at most this long (the output size if smaller)
 EMA_DECAY = 0.85
 _MIN_STYLE_SIDE = 32
+_MIN_CONTENT_SIDE = 16
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,22 @@ def stylize(
     rgb, alpha = split_alpha(content, "content image")
     style_rgbs = [rgb_for_engine(s, f"style image {i + 1}") for i, s in enumerate(styles)]
     out_w, out_h = fit_long_side(rgb.shape[1], rgb.shape[0], config.size)
+    if min(out_w, out_h) < _MIN_CONTENT_SIDE:  # a 1×5000 strip: say so, rather than diverge later
+        raise ValueError(
+            f"the content image is {rgb.shape[1]}×{rgb.shape[0]} px, too thin to stylize: at {config.size} px "
+            f"its short side would be {min(out_w, out_h)} px, and at least {_MIN_CONTENT_SIDE} px are needed"
+        )
+    if config.device == "cuda":
+        resolve_device(config.device)  # no GPU: say so at once, before the first report
+
+    def preparing() -> Progress:
+        return Progress(0, 1, SETUP + "preparing the photo")
+
+    yield preparing()  # set-up is long: every stage below is a place to stop
     if alpha is not None:
-        alpha = resize(alpha, (out_w, out_h))
-    rgb = resize(rgb, (out_w, out_h))  # a huge photo is reduced once, in uint8, before torch sees it
+        alpha = resize((yield from reduce_steps(alpha, max(out_w, out_h), preparing)), (out_w, out_h))
+    # A huge photo is reduced band by band, then once more, in uint8, before torch sees it.
+    rgb = resize((yield from reduce_steps(rgb, max(out_w, out_h), preparing)), (out_w, out_h))
     weights = config.normalized_weights(len(style_rgbs))
     return (yield from _optimise(rgb, alpha, style_rgbs, weights, config))
 
@@ -98,6 +112,7 @@ def _optimise(
     weights: list[float],
     config: StyleConfig,
 ) -> Generator[Progress, None, StyleResult]:
+    yield Progress(0, 1, SETUP + "loading the network")
     import torch
 
     from models.backbones import load_backbone
@@ -118,6 +133,7 @@ def _optimise(
         configure_threads()
     net = load_backbone(config.backbone, vgg19_weights=config.vgg19_weights, device=device)
     net.set_padding("replicate")
+    yield Progress(0, 1, SETUP + "matching the colours")
     plan = LAYER_PLANS[config.backbone]
     preset = PRESETS[config.quality]
     out_h, out_w = rgb.shape[:2]
@@ -143,6 +159,8 @@ def _optimise(
         # slowly, so this saves many steps and the optimiser spends them on texture.
         start_full = match_colors(content_full, color_stats(styles_full, weights))
         start_full = content_full + config.strength * (start_full - content_full)
+
+    yield Progress(0, total_steps, SETUP + "reading the photo")
 
     def finish(x: torch.Tensor, long_side: int | None = None) -> np.ndarray:
         """The image as uint8 pixels at the output size, or at ``long_side`` (a preview)."""
@@ -182,6 +200,7 @@ def _optimise(
             c_stats = {k: st for k, (_, st) in pairs.items() if st is not None}
             target: dict[str, Any] = {}
             for s_img, s_w in zip(styles_full, weights, strict=True):
+                yield Progress(step, total_steps, SETUP + "reading the painting")
                 s_long = min(MAX_SIZE, max(_MIN_STYLE_SIDE, int(round(side * config.style_scale))))
                 sw, sh = fit_long_side(s_img.shape[-1], s_img.shape[-2], s_long)
                 s_stats = net.features(

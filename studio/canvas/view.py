@@ -16,6 +16,8 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
+    QFontMetricsF,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import QWidget
 
 from atelier_common.images import is_image_path
 from studio.canvas import zoom
-from studio.canvas.convert import array_to_qimage
+from studio.canvas.convert import array_to_qimage, half_level, wrap_array, wrap_premultiplied
 from studio.state.document import Document, Layer
 
 TOOLS = ("pan", "select_rect", "pick")
@@ -90,7 +92,10 @@ class CanvasView(QWidget):
         self._drag: tuple[str, QPointF, zoom.ViewTransform] | None = None
         self._space_down = False
         self._selection: QRectF | None = None
-        self._pyramids: dict[int, list[QImage]] = {}
+        self._pyramids: dict[int, list[QImage]] = {}  # per image (cacheKey): halvings, for any zoom
+        self._screen: dict[int, QImage] = {}  # per image: a copy at the size it is shown, when minified
+        self._prepared: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}
+        self._keep: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}  # buffers under zero-copy images
         self._checker = _checkerboard()
 
     # -- document -------------------------------------------------------------------------------
@@ -124,8 +129,13 @@ class CanvasView(QWidget):
         """Rebuild every QImage from the document (a new document, or its base image replaced)."""
         doc = self._document
         self._pyramids.clear()
+        self._keep.clear()
+        self._screen.clear()
+        old_size = self.image_size()
         self._layers = []
         self._base = None if doc is None else array_to_qimage(doc.image)
+        if doc is not None and self.image_size() != old_size:
+            self.fit_to_window()  # a crop (or its undo) changed the picture's size: show all of it again
         self._on_document_layers()
 
     def _on_document_layers(self) -> None:
@@ -135,16 +145,38 @@ class CanvasView(QWidget):
         self._layers = []
         for layer in doc.layers if doc is not None else []:
             kept = known.get(id(layer))
-            image = kept[1] if kept is not None and kept[0] is layer else array_to_qimage(layer.image)
+            if kept is not None and kept[0] is layer:
+                image = kept[1]
+            else:
+                image = self._adopt_prepared(layer.image)
             self._layers.append((layer, image))
+        self._prepared.clear()
         alive = {image.cacheKey() for _, image in self._layers}
         if self._base is not None:
             alive.add(self._base.cacheKey())
         if self._preview is not None:
             alive.add(self._preview.cacheKey())
-        for key in set(self._pyramids) - alive:
-            del self._pyramids[key]
+        for cache in (self._pyramids, self._screen, self._keep):
+            for key in set(cache) - alive:
+                del cache[key]
         self._on_document_layer_look()
+
+    def prepare_image(self, pixels: np.ndarray, levels: list[np.ndarray]) -> None:
+        """Hand over the pyramid of ``pixels`` (from ``convert.pyramid_arrays``, made in a worker) for the
+        layer about to be added with that very array: the canvas then wraps them without copying, and
+        converts or scales nothing on the UI thread."""
+        self._prepared[id(pixels)] = (pixels, levels)
+
+    def _adopt_prepared(self, pixels: np.ndarray) -> QImage:
+        entry = self._prepared.get(id(pixels))
+        if entry is None or entry[0] is not pixels:
+            return array_to_qimage(pixels)
+        _, arrays = entry
+        # Zero-copy views: the layer keeps ``pixels`` alive; the level arrays live in ``_keep``.
+        image = wrap_array(pixels)
+        self._pyramids[image.cacheKey()] = [image, *(wrap_premultiplied(a) for a in arrays)]
+        self._keep[image.cacheKey()] = (pixels, arrays)
+        return image
 
     def _on_document_layer_look(self, _index: int = -1) -> None:
         """An opacity or visibility changed: the cached images are drawn again with the new values."""
@@ -157,6 +189,7 @@ class CanvasView(QWidget):
         """Show a live preview over the document (any size: it is stretched to the image)."""
         if self._preview is not None:
             self._pyramids.pop(self._preview.cacheKey(), None)
+            self._screen.pop(self._preview.cacheKey(), None)
         self._preview = None if pixels is None else array_to_qimage(pixels)
         if not self.can_compare:
             self.set_compare(False)
@@ -281,24 +314,28 @@ class CanvasView(QWidget):
         # Minified: draw from a half-size pyramid level at most 2× larger than the target, smoothly. Each
         # level is made once per image, so zooming a 24 MP photo costs milliseconds, not a full rescale.
         level = self._pyramid_level(image, scale)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        painter.drawImage(target, level, QRectF(level.rect()))
+        pixels = target.toAlignedRect()  # whole device pixels, covering what the checkerboard covers
+        size = pixels.size()
+        if size.width() * size.height() > 2 * self.width() * self.height():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(target, level, QRectF(level.rect()))
+            return
+        # The image as large as it is shown, made once per size: a repaint that changes only an opacity
+        # (a slider tick) or a position (a pan) is then a plain blit of each layer, not a rescale.
+        shown = self._screen.get(image.cacheKey())
+        if shown is None or shown.size() != size:
+            shown = level.scaled(
+                size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+            ).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            self._screen[image.cacheKey()] = shown
+        painter.drawImage(pixels.topLeft(), shown)
 
     def _pyramid_level(self, image: QImage, scale: float) -> QImage:
         levels = self._pyramids.get(image.cacheKey())
         if levels is None:
             levels = self._pyramids[image.cacheKey()] = [image]
         while scale * (2 ** (len(levels) - 1)) < 0.5 and min(levels[-1].width(), levels[-1].height()) > 1:
-            last = levels[-1]
-            half = last.scaled(
-                max(1, last.width() // 2),
-                max(1, last.height() // 2),
-                Qt.AspectRatioMode.IgnoreAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            # The format the raster painter blends without converting: each paint of a level (an opacity
-            # tick repaints every layer) then costs one scaled blit, not a conversion of the level first.
-            levels.append(half.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied))
+            levels.append(half_level(levels[-1]))
         index = 0
         while index + 1 < len(levels) and scale * (2 ** (index + 1)) <= 1.0:
             index += 1
@@ -350,9 +387,24 @@ class CanvasView(QWidget):
         mid = QPointF(x, (target.top() + target.bottom()) / 2)
         painter.setBrush(QColor(255, 255, 255))
         painter.drawEllipse(mid, 7, 7)
-        painter.setPen(QColor(230, 230, 230))
-        painter.drawText(QRectF(x - 70, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignRight, "Before")
-        painter.drawText(QRectF(x + 6, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignLeft, "After")
+        self._paint_split_label(painter, x, target, "Before", left=True)
+        self._paint_split_label(painter, x, target, "After", left=False)
+
+    def _paint_split_label(self, painter: QPainter, x: float, target: QRectF, text: str, left: bool) -> None:
+        """A label on a dark rounded backdrop beside the split line: readable on a light sky or a dark coat."""
+        font = QFont(self.font())
+        font.setPointSizeF(max(11.0, font.pointSizeF() * 1.25))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        w, h = metrics.horizontalAdvance(text) + 16, metrics.height() + 8
+        top = max(target.top(), 0.0) + 10
+        box = QRectF(x - 10 - w if left else x + 10, top, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 170))
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     # -- events ---------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:

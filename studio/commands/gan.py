@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -165,6 +166,48 @@ def _check_truncation(value: float) -> None:
         raise CliError(f"--truncation must be between 0 and 2, not {value}")
 
 
+def _check_sample_memory(args: argparse.Namespace, size: tuple[int, int] | None, resolution: int) -> None:
+    """Before sampling: the samples (and a grid of them) must fit in memory and under the pixel limit."""
+    from models.memory import MemoryLimitError, check_fits
+    from studio.io.images import MAX_PIXELS
+
+    w, h = size or (resolution, resolution)
+    px = w * h
+    label = f"{args.count} samples of {w}×{h} px"
+    grid = Path(args.output).suffix.lower() in IMAGE_SUFFIXES
+    # All samples are kept as pixels (twice when enlarged, and once more as the grid); the generator's
+    # float activations for one batch (about 4 MP, or one sample when it is larger) come on top.
+    kept = args.count * px * 3 * (3 if grid else 2)
+    activations = max(px, min(args.count * px, 1 << 22)) * 256
+    if grid and args.count * px > MAX_PIXELS:
+        raise CliError(
+            f"a grid of {label} would be {args.count * px / 1e6:.0f} MP, "
+            f"over the {MAX_PIXELS / 1e6:.0f} MP limit; use fewer samples, a smaller --size, or a folder"
+        )
+    try:
+        check_fits(kept + activations, label, "use fewer samples or a smaller --size")
+    except MemoryLimitError as exc:
+        raise CliError(str(exc)) from None
+    if not grid:  # one PNG per sample: up to 3 bytes a pixel on disk
+        import shutil
+
+        from models.memory import format_bytes
+
+        probe = Path(args.output).absolute()
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        try:
+            free = shutil.disk_usage(probe).free
+        except OSError:
+            return
+        need = args.count * px * 3
+        if need > free:
+            raise CliError(
+                f"{label} may need {format_bytes(need)} on disk and {probe} has "
+                f"{format_bytes(free)} free; use fewer samples or a smaller --size"
+            )
+
+
 def _parse_size(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -187,6 +230,7 @@ def _sample(args: argparse.Namespace) -> int:
     if args.tileable and size is not None and (size[0] % 16 or size[1] % 16):
         raise CliError("--tileable needs sides that are multiples of 16 px")
     model = _load_model(args)
+    _check_sample_memory(args, size, model.resolution)
     import numpy as np
 
     from models.gan import make_grid
@@ -252,18 +296,23 @@ def _interpolate(args: argparse.Namespace) -> int:
         raise CliError("--seeds needs at least two seeds, like 3,9")
     if not 2 <= args.frames <= 1000:
         raise CliError("--frames must be between 2 and 1000")
+    if not 10 <= args.frame_ms <= 10000:
+        raise CliError("--frame-ms must be between 10 and 10000")
+    if len(seeds) > 64:
+        raise CliError("--seeds takes at most 64 seeds")
     _check_truncation(args.truncation)
     model = _load_model(args)
     import numpy as np
 
     from models.gan import make_grid
     from models.gan.export import model_summary
+    from models.gan.info import sidecar_path
     from studio.io.gan_files import save_frames, save_gif
     from studio.io.guard import OutputRefused, check_output, check_output_dir, is_ours_image
     from studio.io.images import ImageSaveError, save_image
 
     out = Path(args.output)
-    inputs = (model.path, model.path.with_suffix(".json")) if model.path else ()
+    inputs = (model.path, sidecar_path(model.path)) if model.path else ()
     try:
         if out.suffix:
             check_output(out, inputs=inputs, replaceable=is_ours_image, what="image")
@@ -318,8 +367,14 @@ def _train(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else _D.steps
     if steps < 1:
         raise CliError("--steps must be at least 1")
-    if args.batch < 1:
-        raise CliError("--batch must be at least 1")
+    if not 1 <= args.batch <= 256:
+        raise CliError("--batch must be between 1 and 256")
+    if args.threads is not None and not 1 <= args.threads <= 256:
+        raise CliError("--threads must be between 1 and 256")
+    if not math.isfinite(args.checkpoint_every) or not 0 < args.checkpoint_every <= 86400:
+        raise CliError("--checkpoint-every must be a number of seconds, more than 0 and at most 86400")
+    if args.min_images < 1:
+        raise CliError("--min-images must be at least 1")
     crop = _parse_crop(args.crop)
     if not 0.0 <= args.ema < 1.0:
         raise CliError("--ema must be in [0, 1)")

@@ -11,9 +11,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -47,6 +48,11 @@ def _slider(value: float, lo: int, hi: int) -> QSlider:
     return s
 
 
+#: The first draw waits this long after the panel shows, so a tab shown only while the window was being laid
+#: out (then hidden behind another tab) does not start a job nobody sees.
+FIRST_DRAW_DELAY_MS = 400
+
+
 class GanPanel(Panel):
     SETTINGS = SettingsSpec(
         "gan",
@@ -71,6 +77,8 @@ class GanPanel(Panel):
         self.page: jobs.PageSpec | None = None
         self.history: list[jobs.PageSpec] = []
         self._variation: tuple[Any, int] | None = None  # (parent sample, variation seed) of the page shown
+        self._drawn_once = False  # the first time the panel shows, it draws its samples (no empty grid)
+        self._watching_dock = False
 
         tabs = QTabWidget()
         QVBoxLayout(self).addWidget(tabs)
@@ -106,6 +114,7 @@ class GanPanel(Panel):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Sixteen new seeds")
         self.back_button = QPushButton("Back")
+        self.back_button.setEnabled(False)  # nothing to go back to yet
         self.page_label = QLabel()
         row.addWidget(self.refresh_button)
         row.addWidget(self.back_button)
@@ -232,6 +241,29 @@ class GanPanel(Panel):
         device, models = self.ctx.preferences.device, self.models
         self._render(lambda: jobs.seed_page(models, path, seeds, device))
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # In a tabbed dock the panel is "shown" at start-up behind another tab and not shown again when
+        # its tab is picked: the dock's visibility says when the painter actually sees it.
+        dock = self.parentWidget()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        if dock is not None and not self._watching_dock:
+            self._watching_dock = True
+            dock.visibilityChanged.connect(self._on_dock_visibility)
+        self._on_dock_visibility(True)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if visible and not self._drawn_once and self.page is None:
+            QTimer.singleShot(FIRST_DRAW_DELAY_MS, self._first_draw)
+
+    def _first_draw(self) -> None:
+        if self._drawn_once or self.page is not None or self.visibleRegion().isEmpty():
+            return  # behind another tab: the dock's visibility brings us back
+        self._drawn_once = True
+        if self.running_job(RENDER_KEY) is None:
+            self.refresh()
+
     def back(self) -> None:
         if self.history:
             self._variation = None
@@ -341,9 +373,15 @@ class GanPanel(Panel):
         self.cross_button.setEnabled(two)
         self.strip.set_can_interpolate(two)
         if not picked:
-            self.selection_label.setText("Click a sample to select it (A); Ctrl+click another for B.")
+            self.selection_label.setText(
+                "Click a sample to select it (A); Ctrl+click another for B to cross them, or to interpolate "
+                "A → B further down."
+            )
         else:
-            self.selection_label.setText("  ·  ".join(f"{'AB'[i]}: {s.label}" for i, s in enumerate(picked)))
+            text = "  ·  ".join(f"{'AB'[i]}: {s.label}" for i, s in enumerate(picked))
+            if two:
+                text += "  —  Interpolate A → B is below ↓"
+            self.selection_label.setText(text)
 
     def _on_grid_variations_requested(self, index: int) -> None:
         self.grid.select(index)

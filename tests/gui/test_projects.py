@@ -250,3 +250,52 @@ def test_quit_asks_too_and_a_failed_save_keeps_the_work_open(qtbot, window, phot
     assert window.isVisible() and _marked(window) and len(window.ctx.document().layers) == 1
     assert reports and "does not exist" in reports[-1]
     _answers(window, Answer.Discard)  # for the fixture's close
+
+
+def test_another_programs_ora_is_not_overwritten_by_save(qtbot, window, tmp_path):
+    import zipfile
+
+    from tests.io.test_ora import _png
+
+    krita = tmp_path / "painting.ora"
+    with zipfile.ZipFile(krita, "w") as z:
+        z.writestr("mimetype", "image/openraster")
+        z.writestr("stack.xml", '<image w="6" h="4"><stack><layer name="Paint" src="p.png"/></stack></image>')
+        z.writestr("p.png", _png(np.full((4, 6, 3), 90, np.uint8)))
+    before = krita.read_bytes()
+    window.ctx.open_path(krita)
+    _wait_jobs(qtbot, window)
+    assert window.ctx.document().path == krita and window.ctx.project_path() is None
+    _layer(window)
+    offered = []
+    window.ask_save_path = lambda _title, start, _filters: offered.append(start) or ""
+    assert window.save() is None  # Save asked for a name (and was cancelled)
+    assert offered == [str(tmp_path / "painting-atelier.ora")]
+    assert krita.read_bytes() == before
+    _save_as(qtbot, window, tmp_path / "painting-atelier.ora")
+    assert window.ctx.project_path() == tmp_path / "painting-atelier.ora"  # ours now: Save writes there
+
+
+def test_what_a_foreign_file_lost_is_said_once_opened(qtbot, window, tmp_path):
+    import zipfile
+
+    from tests.io.test_ora import _png
+
+    path = tmp_path / "gimp.ora"
+    xml = (
+        '<image w="6" h="4"><stack><stack name="Inks"><layer name="Ink" src="p.png" '
+        'composite-op="svg:multiply"/></stack><layer name="Paper" src="p.png"/></stack></image>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("stack.xml", xml)
+        z.writestr("p.png", _png(np.full((4, 6, 3), 90, np.uint8)))
+    reports = []
+    window.ctx.reporter.reported.connect(lambda title, msg, details: reports.append((title, msg)))
+    window.ctx.open_path(path)
+    _wait_jobs(qtbot, window)
+    assert [la.name for la in window.ctx.document().layers] == ["Ink"]
+    title, message = reports[-1]
+    assert title == "Opened gimp.ora with changes"
+    assert (
+        message.startswith("The group “Inks” was flattened") and "“Ink” blends as 'svg:multiply'" in message
+    )

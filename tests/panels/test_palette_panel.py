@@ -53,7 +53,7 @@ def test_extracts_on_open_with_shares_and_closest_harmony(qtbot, ctx, panel):
     got = {s.rgb: s.share for s in panel.state.swatches}
     assert set(got) == {RED, BLUE, CREAM, GREEN}
     assert got[RED] == pytest.approx(1 / 3, abs=1e-3)
-    assert panel.closest_label.text().startswith("Closest harmony: ")
+    assert panel.harmony.closest_label.text().startswith("Closest harmony: ")
 
 
 def test_slider_recomputes_live_and_supersedes_stale_jobs(qtbot, ctx, panel):
@@ -74,8 +74,10 @@ def test_undo_and_redo_palette_edits(qtbot, ctx, panel):
     first = panel.state.swatches
     panel.count_slider.setValue(4)
     _wait_colors(qtbot, panel, 4)
+    assert panel.message.text().startswith("Palette: 4 colours")
     ctx.palette_undo_stack.undo()
     assert panel.state.swatches == first
+    assert panel.message.text() == ""  # it spoke of the palette that the undo took away
     ctx.palette_undo_stack.redo()
     assert len(panel.state) == 4
     panel.swatch_list.swatch_clicked.emit(0)
@@ -143,13 +145,15 @@ def test_export_import_and_bad_file_reported(qtbot, ctx, panel, tmp_path):
             panel.state, [], "clear"
         )
     )
-    assert panel.files.import_from(tmp_path / "p.ase")
+    with qtbot.waitSignal(panel.files.import_from(tmp_path / "p.ase").finished, timeout=10000):
+        pass  # read in a worker thread
     assert [s.rgb for s in panel.state.swatches] == colors
     bad = tmp_path / "bad.kpl"
     bad.write_bytes(b"junk")
     with qtbot.waitSignal(ctx.reporter.reported) as blocker:
-        assert not panel.files.import_from(bad)
+        panel.files.import_from(bad)
     assert "bad.kpl" in blocker.args[1]
+    assert [s.rgb for s in panel.state.swatches] == colors  # nothing lost
 
 
 def test_saved_palettes_survive_a_restart(qtbot, ctx, panel):
@@ -178,9 +182,9 @@ def test_mood_sort_and_harmony_options_persist(qtbot, ctx, panel):
         for s in panel.state.swatches
     ]
     assert lights == sorted(lights)
-    panel.harmony_combo.setCurrentText("triadic")
-    panel.wheel_combo.setCurrentText("oklch")
-    assert len(panel.wheel._harmony) == 3
+    panel.harmony.harmony_combo.setCurrentText("triadic")
+    panel.harmony.wheel_combo.setCurrentText("oklch")
+    assert len(panel.harmony.wheel._harmony) == 3
     panel.mood_combo.setCurrentText("muted")
     _wait_colors(qtbot, panel, 4)
     section = ctx.preferences.sections["palette"]
