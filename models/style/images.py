@@ -46,3 +46,16 @@ def rgb_for_engine(pixels: np.ndarray, what: str) -> np.ndarray:
         return rgb
     a = alpha[..., None].astype(np.float32) / 255.0
     return (rgb.astype(np.float32) * a + 255.0 * (1.0 - a)).round().astype(np.uint8)
+
+
+def mask_weights(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A mask image (greyscale, RGB or RGBA uint8; RGBA is composited over black) as float32 weights in
+    [0, 1] at ``size`` (w, h): 1 = stylize (white), 0 = keep the photo (black)."""
+    if not isinstance(mask, np.ndarray) or mask.dtype != np.uint8:
+        raise ValueError("the mask must be an 8-bit image (white = stylize, black = keep the photo)")
+    rgb, alpha = split_alpha(mask, "the mask")
+    grey = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    if alpha is not None:
+        grey = grey * (alpha.astype(np.float32) / 255.0)
+    grey8 = np.clip(np.round(grey), 0, 255).astype(np.uint8)
+    return resize(grey8, size).astype(np.float32) / 255.0
