@@ -1,4 +1,5 @@
-# Atelier: `make run` starts the app, `make test` runs the suite. Both install into .venv first if needed.
+# Atelier: `make run` starts the app, `make test` runs the suite, `make lint` checks style and the layer
+# rules (import-linter contracts in pyproject.toml). Each installs into .venv first if needed.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -22,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) build *.egg-info

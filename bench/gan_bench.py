@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from models.gan import GanModel, default_arch, resolve_device  # noqa: E402
+from models.device import resolve_device  # noqa: E402
+from models.gan import GanModel, default_arch  # noqa: E402
 from models.gan.data import CropSampler  # noqa: E402
 from models.gan.diffaug import diff_augment  # noqa: E402
 from models.gan.networks import Discriminator, Generator  # noqa: E402
@@ -84,7 +85,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
+    device = torch.device(resolve_device(args.device))
     torch.manual_seed(0)
     np.random.seed(0)
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.palette.color import rgb_to_lab  # noqa: E402
 from models.palette.delta_e import nearest  # noqa: E402
-from models.palette.extract import PaletteConfig, extract  # noqa: E402
+from models.palette.extract import PaletteConfig, extract_palette  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 if not DATA.exists():
@@ -59,7 +59,7 @@ def score(lab: np.ndarray, weight: np.ndarray, palette: np.ndarray) -> tuple[flo
 
 
 def ours(img: np.ndarray, k: int) -> np.ndarray:
-    return np.array([c.rgb for c in extract(img, PaletteConfig(colors=k)).colors])
+    return np.array([c.rgb for c in extract_palette(img, PaletteConfig(colors=k)).colors])
 
 
 def _pil_quant(img: np.ndarray, k: int, method: Image.Quantize) -> np.ndarray:

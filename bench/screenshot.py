@@ -49,7 +49,7 @@ def main() -> int:
     window.open_paths([str(EXAMPLES / args.photo)])
     pump(10, lambda: window.ctx.document() is not None)
     panel = window.panels["Stylize"]
-    panel.quality_combo.setCurrentIndex(panel.quality_combo.findData(args.quality))
+    panel.controls.quality_combo.setCurrentIndex(panel.controls.quality_combo.findData(args.quality))
     job = panel.start([str(STYLES / args.style)])
     pump(600, lambda: not job.is_running)
     pump(0.5)

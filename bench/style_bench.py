@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from models.device import resolve_device  # noqa: E402
 from models.progress import drive  # noqa: E402
-from models.style import StyleConfig, resolve_device, stylize  # noqa: E402
+from models.style import StyleConfig, stylize  # noqa: E402
 from studio.io.images import load_image  # noqa: E402
 from studio.resources import EXAMPLES, STYLES  # noqa: E402
 

@@ -36,9 +36,6 @@ class Progress:
         return 0.0 if self.total <= 0 else min(1.0, max(0.0, self.step / self.total))
 
 
-JobGenerator = Generator[Progress, None, R]
-
-
 class EtaClock:
     """Estimates time left from the average time per step so far."""
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Generator
 from pathlib import Path
 
+from models.device import configure_threads
 from models.progress import Progress
 
 _RTLD_NOW_GLOBAL = 0x2 | 0x100
@@ -48,15 +49,6 @@ def _preload_libraries() -> None:
         path = lib_dir / name
         if path.exists():
             dlopen(os.fsencode(path), _RTLD_NOW_GLOBAL)  # a foreign call: the GIL is released meanwhile
-
-
-def configure_threads() -> None:
-    """Give torch all cores but one, so the UI thread always has a core (called before each torch job)."""
-    import torch
-
-    wanted = max(1, (os.cpu_count() or 2) - 1)
-    if torch.get_num_threads() != wanted:
-        torch.set_num_threads(wanted)
 
 
 def preload_torch() -> Generator[Progress, None, bool]:

@@ -31,7 +31,8 @@ def main(paths: Sequence[str] | None = None) -> int:
 
     window = MainWindow()
     window.show()
-    window.open_paths([str(p) for p in paths])
+    if not window.offer_recovery():
+        window.open_paths([str(p) for p in paths])
     # Import PyTorch in the background once the window is up, so the first stylization or GAN job does not
     # pay for it, and the UI never stalls on it mid-job (see models/torch_preload.py).
     QTimer.singleShot(WARMUP_DELAY_MS, window.warm_up_torch)

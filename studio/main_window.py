@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 import shiboken6
@@ -21,19 +22,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from atelier_common.images import IMAGE_EXTENSIONS
 from studio import __version__
 from studio.about import about_html
+from studio.autosave import Autosaver
 from studio.canvas.view import CanvasView
 from studio.context import AppContext
-from studio.io.images import IMAGE_EXTENSIONS
+from studio.io.autosave import Recovery, find_orphans
+from studio.io.ora import ProjectError, read_ora
 from studio.panels import PANELS
 from studio.preferences_dialog import PreferencesDialog
 from studio.settings import add_recent, app_settings, recent_files
 from studio.widgets.jobs_area import JobsArea
 from studio.widgets.layers_panel import LayersPanel
 
-OPEN_FILTER = "Images (" + " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS)) + ");;All files (*)"
-EXPORT_FILTER = "PNG image (*.png);;JPEG image (*.jpg);;WebP image (*.webp);;TIFF image (*.tif)"
+OPEN_FILTER = (
+    "Images and projects (*.ora "
+    + " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
+    + ");;Atelier projects (*.ora);;All files (*)"
+)
+PROJECT_FILTER = "OpenRaster project (*.ora)"
+Answer = QMessageBox.StandardButton
+EXPORT_FILTER = (
+    "PNG image (*.png);;JPEG image (*.jpg);;WebP image (*.webp);;TIFF image (*.tif);;"
+    "Photoshop with layers (*.psd)"
+)
 
 
 class MainWindow(QMainWindow):
@@ -41,10 +54,11 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Atelier")
         self.setObjectName("MainWindow")
-        self.settings = app_settings()
+        self.qsettings = app_settings()  # geometry, dock layout, recent files; preferences live in ctx
         self.canvas = CanvasView(self)
         self.setCentralWidget(self.canvas)
         self.ctx = AppContext(self.canvas, self)
+        self.autosaver = Autosaver(self.ctx, self)
         self.panels: dict[str, QWidget] = {}
         self._error_box: QMessageBox | None = None
         self._closed = False
@@ -62,7 +76,9 @@ class MainWindow(QMainWindow):
         self.canvas.zoom_changed.connect(self._update_status)
         self.canvas.compare_changed.connect(self.compare_action.setChecked)
         self.canvas.content_changed.connect(lambda: self.compare_action.setEnabled(self.canvas.can_compare))
-        self.ctx.undo_stack.cleanChanged.connect(self._on_undo_clean_changed)
+        self.ctx.modified_changed.connect(self._on_modified_changed)
+        # An outcome in the status bar speaks of the picture as it was: an undo or redo makes it stale.
+        self.ctx.undo_group.indexChanged.connect(self._on_undo_index_changed)
 
         self._restore_window_state()
         self._on_ctx_document_changed()
@@ -83,17 +99,31 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         c = self.canvas
         seq = QKeySequence
-        self.open_action = self._action("&Open…", self.open_dialog, seq.StandardKey.Open, "Open an image")
+        self.open_action = self._action(
+            "&Open…", self.open_dialog, seq.StandardKey.Open, "Open an image or a project (.ora)"
+        )
+        self.save_action = self._action(
+            "&Save", self.save, seq("Ctrl+S"), "Save the picture with its layers as a project (.ora)"
+        )
+        self.save_as_action = self._action(
+            "Save &As…", self.save_as, seq("Ctrl+Shift+S"), "Save the project under a new name"
+        )
         self.export_action = self._action(
             "&Export…",
             self.export_dialog,
-            [seq("Ctrl+S"), seq("Ctrl+Shift+S")],
+            seq("Ctrl+E"),
             "Save the image with its layers flattened (never over your original unless you ask)",
         )
+        self.export_psd_action = self._action(
+            "Export with &Layers (PSD)…",
+            self.export_psd_dialog,
+            tip="A layered Photoshop file (Photoshop, Affinity, Krita and GIMP open it)",
+        )
         self.quit_action = self._action("&Quit", self.close, seq.StandardKey.Quit)
-        self.undo_action = self.ctx.undo_stack.createUndoAction(self, "&Undo")
+        # The group's actions follow the stack last used and name the step: "Undo Add layer “…”".
+        self.undo_action = self.ctx.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts([seq("Ctrl+Z")])
-        self.redo_action = self.ctx.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action = self.ctx.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([seq("Ctrl+Shift+Z"), seq("Ctrl+Y")])
         self.prefs_action = self._action("&Preferences…", self.preferences_dialog, seq("Ctrl+,"))
         self.zoom_in_action = self._action("Zoom &In", c.zoom_in, [seq("Ctrl+="), seq("Ctrl++")])
@@ -107,6 +137,12 @@ class MainWindow(QMainWindow):
             "Split view: the original on the left, the result on the right",
         )
         self.compare_action.setCheckable(True)
+        self.stop_action = self._action(
+            "&Stop",
+            self.stop_newest_job,
+            seq("Esc"),
+            "Stop the newest job, as its Stop button would (a stylization keeps its latest preview)",
+        )
         self.about_action = self._action("&About Atelier", self.about_dialog)
         for action in (
             self.zoom_in_action,
@@ -116,6 +152,7 @@ class MainWindow(QMainWindow):
             self.compare_action,
             self.undo_action,
             self.redo_action,
+            self.stop_action,
         ):
             self.addAction(action)  # shortcuts work wherever the focus is
 
@@ -127,12 +164,16 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
         file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.export_psd_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addAction(self.stop_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.prefs_action)
         self.view_menu = bar.addMenu("&View")
@@ -147,6 +188,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("MainToolbar")
         for action in (
             self.open_action,
+            self.save_action,
             self.export_action,
             None,
             self.fit_action,
@@ -165,11 +207,8 @@ class MainWindow(QMainWindow):
         self._first_panel_dock: QDockWidget | None = None
         self._add_dock("Layers", LayersPanel(self.ctx))
         for title, module_name, class_name in PANELS:
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-                panel = cls(self.ctx)
-            except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
-                self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+            panel = self._make_panel(title, module_name, class_name)
+            if panel is None:
                 continue
             self._add_dock(title, panel)
             contribute = getattr(panel, "contribute_actions", None)
@@ -179,6 +218,29 @@ class MainWindow(QMainWindow):
             self._first_panel_dock.raise_()
         self.view_menu.addSeparator()
         self.view_menu.addMenu(self.panels_menu)
+
+    def _make_panel(self, title: str, module_name: str, class_name: str) -> QWidget | None:
+        """Build one panel; one that fails on its saved settings is built again from its defaults (the bad
+        settings are dropped, never written back), and one that still fails is left out with a report."""
+        try:
+            module = importlib.import_module(module_name)
+            cls = getattr(module, class_name)
+            return cls(self.ctx)
+        except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
+            section = getattr(sys.modules.get(module_name), "SECTION", None)
+            saved = self.ctx.preferences.sections.get(section) if isinstance(section, str) else None
+            if not saved:
+                self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+                return None
+        self.ctx.preferences.sections[section] = {}
+        try:
+            panel = cls(self.ctx)
+        except Exception as exc:  # noqa: BLE001
+            self.ctx.preferences.sections[section] = saved  # not our settings' fault: keep them
+            self.ctx.reporter.report_exception(f"The {title} panel could not start", exc)
+            return None
+        self.ctx.status(f"The {title} panel's saved settings could not be used; it starts from its defaults")
+        return panel
 
     def _add_dock(self, title: str, panel: QWidget) -> QDockWidget:
         """Layers sits on top at the right; the capability panels share one tabbed dock below it."""
@@ -214,22 +276,22 @@ class MainWindow(QMainWindow):
     def _restore_window_state(self) -> None:
         self.jobs_area = JobsArea(self.ctx.runner, self)
         self.statusBar().insertPermanentWidget(0, self.jobs_area, 1)
-        geometry = self.settings.value("geometry")
+        geometry = self.qsettings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 820)
-        state = self.settings.value("window_state")
+        state = self.qsettings.value("window_state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
 
     def _remember_recent(self, paths: list[str]) -> None:
-        add_recent(self.settings, paths)
+        add_recent(self.qsettings, paths)
         self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        paths = recent_files(self.settings)
+        paths = recent_files(self.qsettings)
         for path in paths:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
@@ -237,13 +299,16 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
         self.recent_menu.setEnabled(bool(paths))
 
-    def _on_undo_clean_changed(self, _clean: bool) -> None:
+    def _on_modified_changed(self, _modified: bool) -> None:
         if shiboken6.isValid(self.ctx.undo_stack):  # also emitted while the window is torn down
             self._update_title()
 
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self.statusBar().clearMessage()
+
     def _update_title(self) -> None:
         doc = self.ctx.document()
-        dirty = "" if self.ctx.undo_stack.isClean() else " •"
+        dirty = " •" if self.ctx.is_modified() else ""
         self.setWindowTitle(f"{doc.name}{dirty} — Atelier" if doc else "Atelier")
 
     def _update_status(self, *_args) -> None:
@@ -262,7 +327,8 @@ class MainWindow(QMainWindow):
     # -- slots ----------------------------------------------------------------------------------
     def _on_ctx_document_changed(self) -> None:
         has_doc = self.ctx.document() is not None
-        self.export_action.setEnabled(has_doc)
+        for action in (self.export_action, self.export_psd_action, self.save_action, self.save_as_action):
+            action.setEnabled(has_doc)
         self._update_title()
         self._update_status()
 
@@ -281,9 +347,103 @@ class MainWindow(QMainWindow):
         box.setDetailedText(details)
         box.show()
 
+    # -- unsaved work ---------------------------------------------------------------------------
+    def ask_unsaved(self) -> QMessageBox.StandardButton:  # tests replace this
+        doc = self.ctx.document()
+        name = doc.name if doc is not None else "the picture"
+        return QMessageBox.warning(
+            self,
+            "Unsaved changes",
+            f"Save the changes to {name}?\nIf you don't, its layers and changes are lost.",
+            Answer.Save | Answer.Discard | Answer.Cancel,
+            Answer.Save,
+        )
+
+    def ask_save_path(self, title: str, start: str, filters: str) -> str:  # tests replace this
+        path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
+        return path
+
+    def confirm_unsaved(self, then) -> bool:
+        """True: go ahead now (nothing unsaved, or Discard). False: Cancel, or a save has started that
+        calls ``then()`` once the file is written (never, if it fails: the work stays open)."""
+        if not self.ctx.is_modified():
+            return True
+        answer = self.ask_unsaved()
+        if answer == Answer.Discard:
+            return True
+        if answer == Answer.Save:
+            job = self.save()
+            if job is not None:
+                job.succeeded.connect(lambda _saved: then())
+        return False
+
+    def save(self):
+        """Save the project (.ora); asks for a name the first time. Returns the job, or None if cancelled."""
+        if self.ctx.document() is None:
+            return None
+        path = self.ctx.project_path()
+        return self.ctx.save_project(path) if path is not None else self.save_as()
+
+    def suggested_project_path(self) -> str:
+        doc = self.ctx.document()
+        if doc is None:
+            return ""
+        if doc.path is None:
+            return str(Path.home() / f"{Path(doc.name).stem}.ora")
+        return str(doc.path.with_suffix(".ora"))
+
+    def save_as(self):
+        if self.ctx.document() is None:
+            return None
+        path = self.ask_save_path("Save project", self.suggested_project_path(), PROJECT_FILTER)
+        if not path:
+            return None
+        return self.ctx.save_project(path)
+
+    # -- recovery -------------------------------------------------------------------------------
+    def ask_recover(self, recovery: Recovery) -> QMessageBox.StandardButton:  # tests replace this
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?", "", Answer.NoButton, self)
+        box.setText("Atelier did not close normally last time. Recover the work it autosaved?")
+        box.setInformativeText(
+            recovery.describe() + "\n\nIt opens as a new untitled picture; your own files are not touched."
+        )
+        box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole).setObjectName("recover")
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole).setObjectName("discard")
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole).setObjectName("later")
+        box.exec()
+        clicked = box.clickedButton()
+        name = clicked.objectName() if clicked is not None else "later"
+        return {"recover": Answer.Open, "discard": Answer.Discard}.get(name, Answer.Cancel)
+
+    def offer_recovery(self) -> bool:
+        """At start: offer the newest autosave left by a crash or a kill. True if one was recovered."""
+        for recovery in find_orphans(self.autosaver.slot.root):
+            answer = self.ask_recover(recovery)
+            if answer == Answer.Discard:
+                recovery.discard()
+                continue
+            if answer != Answer.Open:
+                return False  # Later: kept for the next start
+            try:
+                project = read_ora(recovery.work_path)
+            except ProjectError as exc:
+                self.ctx.reporter.report("Recovery", f"The autosaved work could not be read: {exc}")
+                return False
+            doc = project.document
+            doc.extras = dict(project.extras)
+            doc.path = None  # never written back over the user's file: Save asks for a name
+            doc.name = f"{Path(str(recovery.info.get('name') or 'Untitled')).stem} (recovered)"
+            self.autosaver.slot.adopt(recovery)
+            self.ctx.set_document(doc, unsaved=True)
+            self.ctx.status(f"Recovered {recovery.describe()}")
+            return True
+        return False
+
     # -- commands -------------------------------------------------------------------------------
     def open_path(self, path: str) -> None:
-        self.ctx.open_path(path)
+        """Open an image or project; unsaved changes to the open one are asked about first."""
+        if self.confirm_unsaved(lambda: self.ctx.open_path(path)):
+            self.ctx.open_path(path)
 
     def open_paths(self, paths: list[str]) -> None:
         """The first opens; the rest go to the recent list, so they are one click away."""
@@ -294,7 +454,7 @@ class MainWindow(QMainWindow):
         self.open_path(paths[0])
 
     def open_dialog(self) -> None:
-        start = str(Path(recent_files(self.settings)[0]).parent) if recent_files(self.settings) else ""
+        start = str(Path(recent_files(self.qsettings)[0]).parent) if recent_files(self.qsettings) else ""
         path, _ = QFileDialog.getOpenFileName(self, "Open image", start, OPEN_FILTER)
         if path:
             self.open_path(path)
@@ -310,11 +470,13 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         if self.ctx.document() is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, "Export image", self.suggested_export_path(), EXPORT_FILTER
         )
         if not path:
             return
+        if not Path(path).suffix and "(*." in chosen:  # the dialog does not always add it
+            path += chosen[chosen.index("(*.") + 2 : -1]
         doc = self.ctx.document()
         overwrite = False
         if doc is not None and doc.path is not None and Path(path).resolve() == doc.path.resolve():
@@ -330,14 +492,30 @@ class MainWindow(QMainWindow):
             overwrite = True
         self.ctx.export(path, allow_overwrite_original=overwrite)
 
+    def export_psd_dialog(self) -> None:
+        if self.ctx.document() is None:
+            return
+        start = str(Path(self.suggested_export_path()).with_suffix(".psd"))
+        path = self.ask_save_path("Export with layers", start, "Photoshop with layers (*.psd)")
+        if path:
+            self.ctx.export(str(Path(path).with_suffix(".psd")))
+
     def preferences_dialog(self) -> None:
         dialog = PreferencesDialog(self.ctx.preferences, self)
         if dialog.exec():
             dialog.apply()
             self.ctx.save_preferences()
+            self.autosaver.set_interval(self.ctx.preferences.autosave_minutes)
 
     def about_dialog(self) -> None:
         QMessageBox.about(self, "About Atelier", about_html(__version__))
+
+    def stop_newest_job(self) -> None:
+        """Esc: stop the most recently started job still running (its cancelled hook decides what stays)."""
+        running = [job for job in self.ctx.runner.jobs if job.is_running]
+        if running:
+            running[-1].cancel()
+            self.statusBar().showMessage(f"Stopping {running[-1].name}…", 4000)
 
     def warm_up_torch(self) -> None:
         """Load PyTorch in the torch pool (no-op when already loaded or while closing)."""
@@ -348,14 +526,20 @@ class MainWindow(QMainWindow):
         if "torch" not in sys.modules and not self._closed:
             self.ctx.runner.submit("Preparing the style engine", preload_torch, pool="torch")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
             super().closeEvent(event)
             return
+        if not self.confirm_unsaved(self.close):
+            event.ignore()
+            return
         self._closed = True
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("window_state", self.saveState())
-        self.settings.sync()
+        self.qsettings.setValue("geometry", self.saveGeometry())
+        self.qsettings.setValue("window_state", self.saveState())
+        self.qsettings.sync()
+        self.ctx.flush_preferences()
         self.ctx.runner.shutdown(10000)
-        self.ctx.undo_stack.cleanChanged.disconnect(self._on_undo_clean_changed)
+        self.autosaver.close()  # saved or discarded: nothing to recover
+        self.ctx.modified_changed.disconnect(self._on_modified_changed)
+        self.ctx.undo_group.indexChanged.disconnect(self._on_undo_index_changed)
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""Edit ▸ Preferences: device, default quality, the optional VGG19 weights file."""
+"""Edit ▸ Preferences: device, default quality, the optional VGG19 weights file, autosave interval."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
@@ -40,6 +41,13 @@ class PreferencesDialog(QDialog):
         row.addWidget(self.vgg)
         row.addWidget(browse)
         form.addRow("VGG19 weights", row)
+        self.autosave = QSpinBox()
+        self.autosave.setRange(0, 60)
+        self.autosave.setSuffix(" min")
+        self.autosave.setSpecialValueText("after jobs only")
+        self.autosave.setValue(prefs.autosave_minutes)
+        self.autosave.setToolTip("How often unsaved work is copied to the data folder for crash recovery")
+        form.addRow("Autosave every", self.autosave)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -56,3 +64,4 @@ class PreferencesDialog(QDialog):
         self.prefs.device = self.device.currentText()
         self.prefs.quality = self.quality.currentText()
         self.prefs.vgg19_weights = self.vgg.text().strip()
+        self.prefs.autosave_minutes = self.autosave.value()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from atelier_common.errors import UserError
 
-class BackboneError(ValueError):
+
+class BackboneError(UserError, ValueError):
     """A backbone's weights are missing, unreadable or not what they claim to be. The message names the file."""

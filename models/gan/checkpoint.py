@@ -18,13 +18,11 @@ from typing import Any
 import torch
 
 from models.gan.config import GanArch
+from models.gan.info import FORMAT, CheckpointError, header, read_info, short_reason, sidecar_path
 
-FORMAT = "atelier-gan"
+__all__ = ["Checkpoint", "CheckpointError", "load_checkpoint", "read_info", "save_checkpoint", "sidecar_path"]
+
 FORMAT_VERSION = 1
-
-
-class CheckpointError(Exception):
-    """A checkpoint that cannot be used; the message names the file and says why, in one line."""
 
 
 @dataclass
@@ -46,18 +44,39 @@ class Checkpoint:
         return self.g is not None and self.d is not None
 
 
-def sidecar_path(path: str | Path) -> Path:
-    """``model.safetensors`` → ``model.json``."""
-    return Path(path).with_suffix(".json")
+def check_checkpoint_target(path: str | Path) -> Path:
+    """Refuse (:class:`CheckpointError`, one line) to write a checkpoint over a file that is not an Atelier
+    GAN, or its sidecar over a JSON that is not a GAN sidecar, or into a missing or read-only folder.
+    Call it before training starts; :func:`save_checkpoint` calls it on every write."""
+    from atelier_common.outputs import OutputRefused, check_output, check_output_dir, is_gan_sidecar
+
+    path = Path(path)
+    try:
+        check_output_dir(path.parent)  # save_checkpoint makes a missing folder
+        if not path.parent.is_dir():
+            return path
+        check_output(path, replaceable=_is_gan_file, what="GAN checkpoint")
+        check_output(sidecar_path(path), replaceable=is_gan_sidecar, what="GAN sidecar")
+    except OutputRefused as exc:
+        raise CheckpointError(str(exc)) from None
+    return path
+
+
+def _is_gan_file(path: Path) -> bool:
+    try:
+        return header(path).get("format") == FORMAT
+    except CheckpointError:
+        return False
 
 
 def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
     """Write the checkpoint and its sidecar atomically; returns the checkpoint path."""
     from safetensors.torch import save
 
-    from studio.io.atomic import atomic_write_bytes, atomic_write_text
+    from atelier_common.atomic import atomic_write_bytes, atomic_write_text
 
-    path = Path(path)
+    path = Path(check_checkpoint_target(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {f"g_ema.{k}": v.detach().float().contiguous().cpu() for k, v in ckpt.g_ema.items()}
     for prefix, part in (("g", ckpt.g), ("d", ckpt.d)):
         if part is not None:
@@ -74,43 +93,9 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
         date=info.get("date") or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     )
     header = {"format": FORMAT, "arch": json.dumps(ckpt.arch.to_dict()), "steps": str(info.get("steps", 0))}
-    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, save(tensors, metadata=header))
     atomic_write_text(sidecar_path(path), json.dumps(info, indent=2, sort_keys=True) + "\n")
     return path
-
-
-def read_info(path: str | Path) -> dict[str, Any]:
-    """The sidecar of ``path`` (or a minimal one rebuilt from the safetensors header)."""
-    path = Path(path)
-    side = sidecar_path(path)
-    if side.is_file():
-        try:
-            info = json.loads(side.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CheckpointError(f"{side}: the sidecar is not valid JSON ({exc})") from None
-        if not isinstance(info, dict):
-            raise CheckpointError(f"{side}: the sidecar is not a JSON object")
-        return info
-    header = _header(path)
-    if header.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: not an Atelier GAN checkpoint (no sidecar, no GAN header)")
-    try:
-        arch = json.loads(header["arch"])
-        steps = int(header.get("steps", 0))
-    except (KeyError, ValueError, TypeError):
-        raise CheckpointError(f"{path}: the GAN header is damaged") from None
-    return {"format": FORMAT, "arch": arch, "steps": steps}
-
-
-def _header(path: Path) -> dict[str, str]:
-    from safetensors import safe_open
-
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            return dict(f.metadata() or {})
-    except Exception as exc:  # SafetensorError is not exported under a stable name
-        raise CheckpointError(f"{path}: not a valid .safetensors file ({_short(exc)})") from None
 
 
 def load_checkpoint(path: str | Path, *, training: bool = False) -> Checkpoint:
@@ -123,7 +108,7 @@ def load_checkpoint(path: str | Path, *, training: bool = False) -> Checkpoint:
         raise CheckpointError(f"{path}: no such checkpoint file")
     if path.suffix.lower() != ".safetensors":
         raise CheckpointError(f"{path}: checkpoints are .safetensors files")
-    _header(path)  # fails fast, with a clear message, on random bytes or a renamed pickle
+    header(path)  # fails fast, with a clear message, on random bytes or a renamed pickle
     info = read_info(path)
     try:
         arch = GanArch.from_dict(info["arch"])
@@ -132,7 +117,7 @@ def load_checkpoint(path: str | Path, *, training: bool = False) -> Checkpoint:
     try:
         tensors = load_file(str(path))
     except Exception as exc:
-        raise CheckpointError(f"{path}: not a valid .safetensors file ({_short(exc)})") from None
+        raise CheckpointError(f"{path}: not a valid .safetensors file ({short_reason(exc)})") from None
     parts: dict[str, dict[str, torch.Tensor]] = {"g_ema": {}, "g": {}, "d": {}}
     for key, value in tensors.items():
         prefix, _, name = key.partition(".")
@@ -154,8 +139,3 @@ def load_into(module: torch.nn.Module, state: dict[str, torch.Tensor], path: str
     except RuntimeError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "mismatch"
         raise CheckpointError(f"{path}: the {what} weights do not fit its architecture ({first})") from None
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:120]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +11,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from atelier_common.errors import UserError
+from atelier_common.images import is_image_path
 from models.progress import Progress
 
 MAX_SIDE = 1024  # training crops never need more detail; bounds memory for big scans
+
+#: ``read_image(path, max_side)`` → HxWx3 or HxWx4 uint8 sRGB pixels; raises a ``UserError`` for a file it
+#: cannot read (the app passes ``studio.io.images.read_pixels``, the one loader).
+ReadImage = Callable[[Path, int], np.ndarray]
 
 
 @dataclass
@@ -44,14 +50,13 @@ class ImageFolder:
         return f"skipped {len(self.skipped)} {noun}: " + ", ".join(parts) + more
 
 
-def scan_folder(folder: str | os.PathLike[str], min_side: int = 16) -> Generator[Progress, None, ImageFolder]:
-    """Load every image under ``folder`` (recursively; hidden files ignored), one yield per file.
-
-    Files that are not images, cannot be decoded or are smaller than ``min_side`` are skipped and
+def scan_folder(
+    folder: str | os.PathLike[str], read_image: ReadImage, min_side: int = 16
+) -> Generator[Progress, None, ImageFolder]:
+    """Load every image under ``folder`` (recursively; hidden files ignored) with ``read_image``, one yield
+    per file. Files that are not images, cannot be decoded or are smaller than ``min_side`` are skipped and
     recorded with the reason. Raises ``FileNotFoundError`` / ``NotADirectoryError`` for a bad folder.
     """
-    from studio.io.images import ImageLoadError, is_image_path, load_image
-
     root = Path(folder)
     if not root.exists():
         raise FileNotFoundError(f"{root}: no such folder")
@@ -69,14 +74,10 @@ def scan_folder(folder: str | os.PathLike[str], min_side: int = 16) -> Generator
             result.skipped.append((path, "not an image file"))
             continue
         try:
-            loaded = load_image(path, max_side=MAX_SIDE)
-        except ImageLoadError as exc:
+            pixels = read_image(path, MAX_SIDE)
+        except (UserError, OSError, ValueError, MemoryError) as exc:  # the last three: be safe
             result.skipped.append((path, _reason(str(exc), path)))
             continue
-        except (OSError, ValueError, MemoryError) as exc:  # the loader should not let these out; be safe
-            result.skipped.append((path, _reason(str(exc), path)))
-            continue
-        pixels = loaded.pixels
         if min(pixels.shape[:2]) < min_side:
             result.skipped.append((path, f"too small ({pixels.shape[1]}×{pixels.shape[0]})"))
             continue

@@ -1,15 +1,15 @@
-"""Writing what the GAN makes: sample PNGs with JSON sidecars, interpolation GIFs and PNG frame folders."""
+"""What the GAN makes, ready to be written: sample metadata (to make it again), upsampling, GIF bytes.
+
+The files themselves are written by ``studio.io.gan_files`` (atomic saves live in ``studio/io``)."""
 
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from models.gan.sampling import GanModel, Sample
+from models.gan.sampling import GanModel, GanSample
 
 
 def model_summary(model: GanModel) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def model_summary(model: GanModel) -> dict[str, Any]:
     }
 
 
-def sample_metadata(sample: Sample, model: GanModel, size: int | None = None) -> dict[str, Any]:
+def sample_metadata(sample: GanSample, model: GanModel, size: int | None = None) -> dict[str, Any]:
     """The sidecar/provenance of one sample: enough to make it again (recipe, truncation, model)."""
     meta: dict[str, Any] = {
         "tool": "atelier gan",
@@ -46,19 +46,6 @@ def upsample(pixels: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(img.resize((size, size), Image.Resampling.LANCZOS)).copy()
 
 
-def save_sample(path: str | Path, sample: Sample, model: GanModel, size: int | None = None) -> Path:
-    """Save ``sample`` as PNG (optionally upsampled) with provenance and a ``.json`` sidecar beside it."""
-    from studio.io.atomic import atomic_write_text
-    from studio.io.images import save_image
-
-    path = Path(path)
-    meta = sample_metadata(sample, model, size)
-    pixels = upsample(sample.pixels, size) if size else sample.pixels
-    out = save_image(path, pixels, provenance=meta)
-    atomic_write_text(path.with_suffix(".json"), json.dumps(meta, indent=2) + "\n")
-    return out
-
-
 def encode_gif(frames: np.ndarray, frame_ms: int = 80, bounce: bool = True) -> bytes:
     """An endlessly looping GIF of N×H×W×3 frames; ``bounce`` plays forward then back for a seamless loop."""
     from PIL import Image
@@ -73,27 +60,13 @@ def encode_gif(frames: np.ndarray, frame_ms: int = 80, bounce: bool = True) -> b
     ]
     buf = io.BytesIO()
     quantised[0].save(
-        buf, format="GIF", save_all=True, append_images=quantised[1:], duration=frame_ms, loop=0, disposal=2
+        buf,
+        format="GIF",
+        save_all=True,
+        append_images=quantised[1:],
+        duration=frame_ms,
+        loop=0,
+        disposal=2,
+        comment=b"Atelier",  # the mark that lets a later export replace it (studio.io.guard)
     )
     return buf.getvalue()
-
-
-def save_gif(path: str | Path, frames: np.ndarray, frame_ms: int = 80, bounce: bool = True) -> Path:
-    from studio.io.atomic import atomic_write_bytes
-
-    return atomic_write_bytes(Path(path), encode_gif(frames, frame_ms, bounce))
-
-
-def save_frames(
-    folder: str | Path, frames: np.ndarray, provenance: dict[str, Any] | None = None, stem: str = "frame"
-) -> list[Path]:
-    """One PNG per frame, ``frame_000.png`` …, in ``folder`` (created)."""
-    from studio.io.images import save_image
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i, frame in enumerate(frames):
-        meta = dict(provenance or {}, frame=i, frames=len(frames))
-        out.append(save_image(folder / f"{stem}_{i:03d}.png", frame, provenance=meta))
-    return out

@@ -1,7 +1,7 @@
 """Sampling from a trained generator: seeds, truncation, variations, interpolation and crossing.
 
 Every sample is a latent vector made deterministically from integers (a seed, a variation seed), so the
-same request always gives the same picture, and each :class:`Sample` carries a ``recipe`` (JSON-ready)
+same request always gives the same picture, and each :class:`GanSample` carries a ``recipe`` (JSON-ready)
 that says how it was made.
 """
 
@@ -16,24 +16,14 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.device import resolve_device
 from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into
 from models.gan.config import GanArch
 from models.gan.networks import Generator
 
 
-def resolve_device(device: str = "auto") -> torch.device:
-    """ "auto" → CUDA when available, else CPU; "cuda" without CUDA raises ValueError."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("CUDA was asked for but no CUDA device is available")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
-    return torch.device(device)
-
-
 @dataclass(frozen=True)
-class Sample:
+class GanSample:
     """One generated image (HxWx3 uint8) with its latent (before truncation) and how it was made."""
 
     pixels: np.ndarray = field(repr=False)
@@ -148,33 +138,34 @@ class GanModel:
                 out.append(to_pixels(self.generator(z, s)))
         return np.concatenate(out) if out else np.zeros((0, self.resolution, self.resolution, 3), np.uint8)
 
-    def sample(self, seeds: list[int], truncation: float = 1.0) -> list[Sample]:
+    def sample(self, seeds: list[int], truncation: float = 1.0) -> list[GanSample]:
         """One sample per seed; the same seeds and truncation always give the same pixels."""
         latents = np.stack([self.latent(s) for s in seeds]) if seeds else np.zeros((0, self.arch.z_dim))
         pixels = self.render(latents, truncation)
         return [
-            Sample(p, z, truncation, {"seed": int(s)}) for p, z, s in zip(pixels, latents, seeds, strict=True)
+            GanSample(p, z, truncation, {"seed": int(s)})
+            for p, z, s in zip(pixels, latents, seeds, strict=True)
         ]
 
     def variations(
         self,
-        parent: Sample,
+        parent: GanSample,
         count: int = 8,
         strength: float = 0.3,
         seed: int = 1,
         truncation: float | None = None,
-    ) -> list[Sample]:
+    ) -> list[GanSample]:
         """``count`` mutations of ``parent``: variation seeds ``seed, seed+1, …``."""
         t = parent.truncation if truncation is None else truncation
         latents = np.stack([vary_latent(parent.latent, strength, seed + i) for i in range(count)])
         pixels = self.render(latents, t)
         return [
-            Sample(p, z, t, {"variation": seed + i, "strength": strength, "of": parent.recipe})
+            GanSample(p, z, t, {"variation": seed + i, "strength": strength, "of": parent.recipe})
             for i, (p, z) in enumerate(zip(pixels, latents, strict=True))
         ]
 
     def interpolate(
-        self, a: Sample, b: Sample, frames: int = 24, truncation: float | None = None
+        self, a: GanSample, b: GanSample, frames: int = 24, truncation: float | None = None
     ) -> np.ndarray:
         """``frames`` images (N×H×W×3) from ``a`` to ``b`` inclusive, along a great circle of latents."""
         t = a.truncation if truncation is None else truncation
@@ -182,7 +173,7 @@ class GanModel:
         latents = np.stack([slerp(a.latent, b.latent, i / (n - 1)) for i in range(n)])
         return self.render(latents, t)
 
-    def cross(self, a: Sample, b: Sample, seed: int = 0, mode: str = "mix") -> Sample:
+    def cross(self, a: GanSample, b: GanSample, seed: int = 0, mode: str = "mix") -> GanSample:
         """A child of ``a`` and ``b``. ``mode="mix"``: latent crossover (a new individual between them);
         ``mode="style"``: ``a``'s layout with ``b``'s colours and texture (skip-layer excitation from b)."""
         t = a.truncation
@@ -194,7 +185,7 @@ class GanModel:
             pixels = self.render(z[None], t, style_latents=b.latent[None])[0]
         else:
             raise ValueError(f"cross mode must be 'mix' or 'style', not {mode!r}")
-        return Sample(pixels, z, t, {"cross": mode, "a": a.recipe, "b": b.recipe, "mix_seed": seed})
+        return GanSample(pixels, z, t, {"cross": mode, "a": a.recipe, "b": b.recipe, "mix_seed": seed})
 
 
 def make_grid(images: np.ndarray, cols: int | None = None, pad: int = 2, background: int = 255) -> np.ndarray:

@@ -22,19 +22,21 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from atelier_common.errors import UserError
+from models.device import configure_threads, resolve_device
 from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into, save_checkpoint
 from models.gan.config import GanArch, TrainConfig
-from models.gan.data import CropSampler, ImageFolder, scan_folder
+from models.gan.data import CropSampler, ImageFolder, ReadImage, scan_folder
 from models.gan.diffaug import diff_augment
 from models.gan.networks import Discriminator
 from models.gan.networks import Generator as GanGenerator
-from models.gan.sampling import latent_for_seed, make_grid, resolve_device, to_pixels
+from models.gan.sampling import latent_for_seed, make_grid, to_pixels
 from models.progress import EtaClock, Progress
 
 PREVIEW_SEEDS = tuple(range(16))
 
 
-class GanTrainError(ValueError):
+class GanTrainError(UserError, ValueError):
     """Training cannot start or go on (too few images, a bad resume file, divergence); one-line message."""
 
 
@@ -63,8 +65,12 @@ def train(
     config: TrainConfig | None = None,
     resume: str | os.PathLike[str] | None = None,
     extra_info: dict[str, Any] | None = None,
+    *,
+    read_image: ReadImage | None = None,
 ) -> Generator[Progress, None, TrainResult]:
     """Train on the images in ``folder`` for ``config.steps`` steps and save to ``out_path``.
+
+    A folder given by path is read with ``read_image`` (see :data:`models.gan.data.ReadImage`).
 
     With ``resume`` the networks (and their architecture) come from that checkpoint and the step count
     continues from it. Raises :class:`GanTrainError` when fewer than ``config.min_images`` images are usable.
@@ -72,11 +78,8 @@ def train(
     config = config or TrainConfig()
     out_path = Path(out_path)
     if config.threads:
-        torch.set_num_threads(config.threads)
-    try:
-        device = resolve_device(config.device)
-    except ValueError as exc:
-        raise GanTrainError(str(exc)) from None
+        configure_threads(config.threads)
+    device = resolve_device(config.device)
 
     ckpt: Checkpoint | None = None
     arch = config.arch
@@ -86,7 +89,12 @@ def train(
         arch = ckpt.arch
         config = replace(config, arch=arch)
 
-    data = folder if isinstance(folder, ImageFolder) else (yield from scan_folder(folder, min_side=16))
+    if isinstance(folder, ImageFolder):
+        data = folder
+    elif read_image is None:
+        raise TypeError("train() needs read_image to read a folder given by path")
+    else:
+        data = yield from scan_folder(folder, read_image, min_side=16)
     if len(data.images) < config.min_images:
         why = f"; {data.skipped_text()}" if data.skipped else ""
         raise GanTrainError(

@@ -9,12 +9,12 @@ from models.palette.extract import (
     PaletteColor,
     PaletteConfig,
     PaletteResult,
-    extract,
     extract_palette,
+    extract_palette_steps,
     sort_colors,
 )
 from models.palette.harmony import HARMONIES, WHEELS, closest_harmony, harmony, normalize_harmony
-from models.palette.recolor import posterize, posterize_gen
+from models.palette.recolor import posterize, posterize_steps
 from models.palette.sampling import PaletteError
 
 __all__ = [
@@ -29,13 +29,13 @@ __all__ = [
     "PaletteResult",
     "ciede2000",
     "closest_harmony",
-    "extract",
     "extract_palette",
+    "extract_palette_steps",
     "harmony",
     "hex_to_rgb",
     "normalize_harmony",
     "posterize",
-    "posterize_gen",
+    "posterize_steps",
     "rgb_to_hex",
     "rgb_to_hsv",
     "rgb_to_lab",

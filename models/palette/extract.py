@@ -19,7 +19,7 @@ from models.palette.color import lab_to_lch, lab_to_rgb, lch_to_lab, rgb_to_hex,
 from models.palette.delta_e import nearest
 from models.palette.sampling import (
     PaletteError,
-    Sample,
+    PixelSample,
     check_image,
     crop_region,
     extra_distinct_colors,
@@ -157,7 +157,7 @@ def objective(lab: np.ndarray, weight: np.ndarray, centers: np.ndarray) -> float
     return float(np.sum(dist * weight) / np.sum(weight))
 
 
-def distinct_palette(centers_lab: np.ndarray, sample: Sample, k: int, pixels: np.ndarray) -> np.ndarray:
+def distinct_palette(centers_lab: np.ndarray, sample: PixelSample, k: int, pixels: np.ndarray) -> np.ndarray:
     """Round centres to sRGB and make them k *distinct* colours when the image has k distinct colours.
 
     Rounding can merge centres; each duplicate is replaced by the image colour farthest (ΔE00) from the
@@ -183,7 +183,7 @@ def distinct_palette(centers_lab: np.ndarray, sample: Sample, k: int, pixels: np
     return unpack_rgb(np.array(keys, dtype=np.uint32))
 
 
-def shares_of(sample: Sample, palette_rgb: np.ndarray) -> tuple[np.ndarray, float]:
+def shares_of(sample: PixelSample, palette_rgb: np.ndarray) -> tuple[np.ndarray, float]:
     """Share of the sample nearest (ΔE00) to each palette colour, and the weighted mean ΔE00."""
     pal_lab = rgb_to_lab(palette_rgb)
     # exact colours when there are few (tiny or flat images), the 6-bit bins otherwise (fast, ~same)
@@ -220,7 +220,7 @@ def _polish(
 
 
 def fit_centers(
-    sample: Sample, k: int, iterations: int, seed: int, swaps: int = 2
+    sample: PixelSample, k: int, iterations: int, seed: int, swaps: int = 2
 ) -> Generator[Progress, None, tuple[np.ndarray, float]]:
     """KMeans-in-Lab start, ΔE00 refinement, then a few swap moves: the centre serving the least weight
     jumps to the worst-served colour and the palette is refined again, kept only if the mean ΔE00 drops
@@ -248,7 +248,7 @@ def fit_centers(
     return best, best_obj
 
 
-def auto_count(sample: Sample, seed: int) -> Generator[Progress, None, int]:
+def auto_count(sample: PixelSample, seed: int) -> Generator[Progress, None, int]:
     """Smallest k after which neither of the next two colours lowers the mean ΔE00 by 8 % (or the fit
     is already under 3 ΔE00, below what most people see at a glance in a swatch). Looking two ahead
     skips over KMeans' occasional poor local optimum at one k."""
@@ -269,7 +269,7 @@ def auto_count(sample: Sample, seed: int) -> Generator[Progress, None, int]:
     return max(k, min(2, n))
 
 
-def extract_palette(
+def extract_palette_steps(
     pixels: np.ndarray, config: PaletteConfig | None = None
 ) -> Generator[Progress, None, PaletteResult]:
     """Extract a palette from an HxWx3/HxWx4 uint8 sRGB image (engine generator; see models.progress).
@@ -305,8 +305,8 @@ def extract_palette(
     )
 
 
-def extract(pixels: np.ndarray, config: PaletteConfig | None = None) -> PaletteResult:
-    """Run :func:`extract_palette` to completion (CLI, tests, benchmarks)."""
+def extract_palette(pixels: np.ndarray, config: PaletteConfig | None = None) -> PaletteResult:
+    """Run :func:`extract_palette_steps` to completion (CLI, tests, benchmarks)."""
     from models.progress import drive
 
-    return drive(extract_palette(pixels, config))
+    return drive(extract_palette_steps(pixels, config))

@@ -7,7 +7,7 @@ import numpy as np
 
 from models.palette.color import lab_to_lch, lab_to_rgb, rgb_to_lab, to_uint8
 from models.palette.delta_e import ciede2000, nearest
-from models.palette.sampling import PaletteError, Sample, pack_rgb, unpack_rgb
+from models.palette.sampling import PaletteError, PixelSample, pack_rgb, unpack_rgb
 
 # (target L*, L* tolerance, target C*ab, C* tolerance) for a Gaussian fit score per mood.
 MOOD_TARGETS: dict[str, tuple[float, float, float, float]] = {
@@ -28,7 +28,7 @@ def mood_fit(lab: np.ndarray, mood: str) -> np.ndarray:
     return np.exp(-(((lch[..., 0] - lt) / ls) ** 2) - ((lch[..., 1] - ct) / cs) ** 2)
 
 
-def mood_palette(sample: Sample, k: int, mood: str, seed: int = 0) -> np.ndarray:
+def mood_palette(sample: PixelSample, k: int, mood: str, seed: int = 0) -> np.ndarray:
     """k distinct sRGB colours (k×3 uint8) taken from the image, chosen for the mood.
 
     The image is split into up to 3k colour regions (KMeans in CIELAB); each region offers its member

@@ -20,7 +20,7 @@ def palette_lut(palette_rgb: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray
     return idx.reshape(32, 32, 32).astype(np.uint8)
 
 
-def posterize_gen(
+def posterize_steps(
     pixels: np.ndarray, palette_rgb: Sequence[Sequence[int]] | np.ndarray, rows: int = 512
 ) -> Generator[Progress, None, np.ndarray]:
     """Engine generator: map every pixel of an HxWx3/4 uint8 image to its nearest palette colour
@@ -42,7 +42,7 @@ def posterize_gen(
 
 
 def posterize(pixels: np.ndarray, palette_rgb: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
-    """Run :func:`posterize_gen` to completion."""
+    """Run :func:`posterize_steps` to completion."""
     from models.progress import drive
 
-    return drive(posterize_gen(pixels, palette_rgb))
+    return drive(posterize_steps(pixels, palette_rgb))

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from atelier_common.errors import UserError
 from models.palette.color import rgb_to_lab
 
 
-class PaletteError(ValueError):
+class PaletteError(UserError, ValueError):
     """Bad input for the palette engine (message is shown to the user as is)."""
 
 
 @dataclass(frozen=True)
-class Sample:
+class PixelSample:
     """Weighted colours standing for an image.
 
     ``rgb`` (N×3 uint8) are exact pixel colours of the sample, ``weight`` their alpha-weighted counts.
@@ -79,8 +80,8 @@ def unpack_rgb(keys: np.ndarray) -> np.ndarray:
     return np.stack([(keys >> 16) & 255, (keys >> 8) & 255, keys & 255], axis=-1).astype(np.uint8)
 
 
-def take_sample(pixels: np.ndarray, max_pixels: int = 40_000, max_bins: int = 6000) -> Sample:
-    """Sample an image for palette extraction; raises PaletteError when no pixel is visible."""
+def take_sample(pixels: np.ndarray, max_pixels: int = 40_000, max_bins: int = 6000) -> PixelSample:
+    """PixelSample an image for palette extraction; raises PaletteError when no pixel is visible."""
     view, subsampled = strided(pixels, max_pixels)
     flat = np.ascontiguousarray(view).reshape(-1, view.shape[2])
     if flat.shape[1] == 4:
@@ -106,7 +107,7 @@ def take_sample(pixels: np.ndarray, max_pixels: int = 40_000, max_bins: int = 60
     bw = np.bincount(binv, weights=weight, minlength=len(bins))
     sums = [np.bincount(binv, weights=weight * lab[:, c], minlength=len(bins)) for c in range(3)]
     blab = np.stack(sums, -1).astype(np.float64) / bw[:, None]
-    return Sample(rgb=urgb, weight=weight, bin_lab=blab, bin_weight=bw, subsampled=subsampled)
+    return PixelSample(rgb=urgb, weight=weight, bin_lab=blab, bin_weight=bw, subsampled=subsampled)
 
 
 def extra_distinct_colors(pixels: np.ndarray, known: np.ndarray, limit: int, rows: int = 256) -> np.ndarray:

@@ -4,6 +4,6 @@ Torch is imported only when a stylization runs, so importing this package is che
 """
 
 from models.style.config import PRESETS, QUALITIES, StyleConfig
-from models.style.transfer import StyleResult, resolve_device, stylize
+from models.style.transfer import StyleResult, stylize
 
-__all__ = ["PRESETS", "QUALITIES", "StyleConfig", "StyleResult", "resolve_device", "stylize"]
+__all__ = ["PRESETS", "QUALITIES", "StyleConfig", "StyleResult", "stylize"]

@@ -10,7 +10,6 @@ padded by replication so the borders are painted like the rest.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from models.device import configure_threads, resolve_device
 from models.progress import Progress
 from models.style.adam import PixelAdam
 from models.style.budget import check_budget
@@ -57,17 +57,6 @@ class Smoothing:
 
 
 SMOOTHING = Smoothing()
-
-
-def resolve_device(device: str) -> str:
-    """``"auto"`` → ``"cuda"`` when available, else ``"cpu"``; asking for a missing CUDA is an error."""
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for but no CUDA GPU is available; use 'auto' or 'cpu'")
-    return device
 
 
 def stylize(
@@ -114,9 +103,7 @@ def stylize(
         provenance = {"engine": "atelier style transfer", **config.describe(), "mask": "all black"}
         return StyleResult(photo, provenance, 0.0, 0, ("the mask is all black: the photo is unchanged",))
     if device == "cpu":
-        import torch
-
-        torch.set_num_threads(threads or max(1, (os.cpu_count() or 2) - 1))
+        configure_threads(threads)
     return (yield from _optimise(rgb, alpha, style_rgbs, weight_map, config, device))
 
 

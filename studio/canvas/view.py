@@ -28,10 +28,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from atelier_common.images import is_image_path
 from studio.canvas import zoom
 from studio.canvas.convert import array_to_qimage
-from studio.io.images import is_image_path
-from studio.state.document import Document
+from studio.state.document import Document, Layer
 
 TOOLS = ("pan", "select_rect", "pick")
 BACKGROUND = QColor(38, 38, 40)
@@ -57,7 +57,7 @@ def dropped_image_paths(urls: list) -> list[str]:
     for url in urls:
         if url.isLocalFile():
             path = url.toLocalFile()
-            if is_image_path(Path(path)):
+            if is_image_path(Path(path)) or Path(path).suffix.lower() == ".ora":
                 paths.append(path)
     return paths
 
@@ -79,7 +79,7 @@ class CanvasView(QWidget):
         self.setMinimumSize(200, 150)
         self._document: Document | None = None
         self._base: QImage | None = None
-        self._layers: list[tuple[QImage, float]] = []
+        self._layers: list[tuple[Layer, QImage]] = []  # every layer with its image, bottom to top
         self._preview: QImage | None = None
         self._view = zoom.ViewTransform()
         self._fit_mode = True
@@ -96,33 +96,58 @@ class CanvasView(QWidget):
     # -- document -------------------------------------------------------------------------------
     def set_document(self, document: Document | None) -> None:
         if self._document is not None:
-            try:
-                self._document.changed.disconnect(self.refresh)
-            except ValueError:
-                pass
+            self._connect(self._document, False)
         self._document = document
         self._preview = None
         self._compare = False
         if document is not None:
-            document.changed.connect(self.refresh)
+            self._connect(document, True)
         self.refresh()
         self.fit_to_window()
+
+    def _connect(self, document: Document, on: bool) -> None:
+        events = document.events
+        pairs = [
+            (events.image, self.refresh),
+            (events.layers, self._on_document_layers),
+            (events.opacity, self._on_document_layer_look),
+            (events.visible, self._on_document_layer_look),
+        ]
+        for event, slot in pairs:
+            event.connect(slot) if on else event.disconnect(slot)
 
     @property
     def document(self) -> Document | None:
         return self._document
 
     def refresh(self) -> None:
-        """Rebuild the QImages from the document (after any change to its image or layers)."""
+        """Rebuild every QImage from the document (a new document, or its base image replaced)."""
         doc = self._document
         self._pyramids.clear()
-        if doc is None:
-            self._base, self._layers = None, []
-        else:
-            self._base = array_to_qimage(doc.image)
-            self._layers = [
-                (array_to_qimage(layer.image), layer.opacity) for layer in doc.layers if layer.visible
-            ]
+        self._layers = []
+        self._base = None if doc is None else array_to_qimage(doc.image)
+        self._on_document_layers()
+
+    def _on_document_layers(self) -> None:
+        """Layers added or removed: convert only the new ones; the others keep their images and pyramids."""
+        doc = self._document
+        known = {id(layer): (layer, image) for layer, image in self._layers}
+        self._layers = []
+        for layer in doc.layers if doc is not None else []:
+            kept = known.get(id(layer))
+            image = kept[1] if kept is not None and kept[0] is layer else array_to_qimage(layer.image)
+            self._layers.append((layer, image))
+        alive = {image.cacheKey() for _, image in self._layers}
+        if self._base is not None:
+            alive.add(self._base.cacheKey())
+        if self._preview is not None:
+            alive.add(self._preview.cacheKey())
+        for key in set(self._pyramids) - alive:
+            del self._pyramids[key]
+        self._on_document_layer_look()
+
+    def _on_document_layer_look(self, _index: int = -1) -> None:
+        """An opacity or visibility changed: the cached images are drawn again with the new values."""
         if not self.can_compare:
             self.set_compare(False)
         self.content_changed.emit()
@@ -174,7 +199,8 @@ class CanvasView(QWidget):
     # -- before/after -----------------------------------------------------------------------------
     @property
     def can_compare(self) -> bool:
-        return self._base is not None and (bool(self._layers) or self._preview is not None)
+        visible = any(layer.visible for layer, _ in self._layers)
+        return self._base is not None and (visible or self._preview is not None)
 
     def set_compare(self, enabled: bool) -> None:
         enabled = bool(enabled) and self.can_compare
@@ -264,20 +290,21 @@ class CanvasView(QWidget):
             levels = self._pyramids[image.cacheKey()] = [image]
         while scale * (2 ** (len(levels) - 1)) < 0.5 and min(levels[-1].width(), levels[-1].height()) > 1:
             last = levels[-1]
-            levels.append(
-                last.scaled(
-                    max(1, last.width() // 2),
-                    max(1, last.height() // 2),
-                    Qt.AspectRatioMode.IgnoreAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
+            half = last.scaled(
+                max(1, last.width() // 2),
+                max(1, last.height() // 2),
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
             )
+            # The format the raster painter blends without converting: each paint of a level (an opacity
+            # tick repaints every layer) then costs one scaled blit, not a conversion of the level first.
+            levels.append(half.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied))
         index = 0
         while index + 1 < len(levels) and scale * (2 ** (index + 1)) <= 1.0:
             index += 1
         return levels[index]
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
         if self._base is None:
@@ -294,9 +321,10 @@ class CanvasView(QWidget):
             split_x = target.left() + target.width() * self._split
             painter.save()
             painter.setClipRect(QRectF(split_x, target.top(), target.right() - split_x, target.height()))
-        for image, opacity in self._layers:
-            painter.setOpacity(opacity)
-            self._draw_image(painter, image, target)
+        for layer, image in self._layers:
+            if layer.visible and layer.opacity > 0:
+                painter.setOpacity(layer.opacity)
+                self._draw_image(painter, image, target)
         painter.setOpacity(1.0)
         if self._preview is not None:
             self._draw_image(painter, self._preview, target)
@@ -327,12 +355,12 @@ class CanvasView(QWidget):
         painter.drawText(QRectF(x + 6, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignLeft, "After")
 
     # -- events ---------------------------------------------------------------------------------
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._fit_mode:
             self.fit_to_window()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         dy = event.angleDelta().y()
         if dy and self._base is not None:
             self.zoom_by(zoom.wheel_factor(dy), event.position())
@@ -344,7 +372,7 @@ class CanvasView(QWidget):
         target = self.image_rect()
         return abs(pos.x() - (target.left() + target.width() * self._split)) <= 8
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         button = event.button()
         panning = button == Qt.MouseButton.MiddleButton or (
@@ -365,7 +393,7 @@ class CanvasView(QWidget):
                 self.pixel_picked.emit(int(x), int(y))
         event.accept()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._drag is None:
             return
         kind, start, view = self._drag
@@ -380,7 +408,7 @@ class CanvasView(QWidget):
             self._selection = QRectF(start, pos).normalized()
             self.update()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is not None and self._drag[0] == "select" and self._selection is not None:
             rect = self._selection_in_image(self._selection)
             self._selection = None
@@ -399,31 +427,31 @@ class CanvasView(QWidget):
         y0, y1 = max(0, int(round(y0))), min(h, int(round(y1)))
         return QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = True
             self.setCursor(Qt.CursorShape.OpenHandCursor)
             return
         super().keyPressEvent(event)
 
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = False
             self.set_tool(self._tool)
             return
         super().keyReleaseEvent(event)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and dropped_image_paths(event.mimeData().urls()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_image_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
         if paths:
             event.acceptProposedAction()

@@ -6,10 +6,11 @@ import sys
 import time
 from typing import TextIO
 
+from atelier_common.errors import UserError
 from models.progress import Progress
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A user-facing error: printed as one line, exit code 2."""
 
 

@@ -32,7 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--width", type=float, default=0.0, help="line width in pixels (default: by image size)"
     )
     parser.add_argument(
-        "-o", "--output", metavar="OUT.png", help="write the image with the guide drawn on it"
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write the image with the guide drawn on it (OUT.ora or OUT.psd: the guide on a layer of its own)",
     )
 
 
@@ -85,10 +88,29 @@ def run(args: argparse.Namespace) -> int:
     frame_aspect = _aspect(args.aspect)
     grid = _grid(args.grid)
     if args.output:
+        _check_output(args.output, args.image)
         _draw(args, frame_aspect, grid)
     if args.json or not args.output:
         _analyse(args)
     return 0
+
+
+def _check_output(output: str, image: str) -> None:
+    from studio.io.guard import OutputRefused, check_output, is_layered_image, is_ours_image, same_file
+    from studio.io.images import SAVE_EXTENSIONS
+    from studio.io.psd import LAYERED_EXTENSIONS
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in SAVE_EXTENSIONS and suffix not in LAYERED_EXTENSIONS:
+        known = sorted({*SAVE_EXTENSIONS, *LAYERED_EXTENSIONS})
+        raise CliError(f"-o {output}: use one of {', '.join(known)}")
+    if same_file(output, image):
+        raise CliError(f"{output}: is the input image; originals are never overwritten")
+    ours = is_layered_image if suffix in LAYERED_EXTENSIONS else is_ours_image
+    try:
+        check_output(output, replaceable=ours, what="image")
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
 
 def _analyse(args: argparse.Namespace) -> None:
@@ -121,6 +143,8 @@ def _analyse(args: argparse.Namespace) -> None:
 
 
 def _draw(args: argparse.Namespace, frame_aspect: float | None, grid: tuple[int, int]) -> None:
+    import numpy as np
+
     from models.composition import GuideParams, guide_primitives
     from models.composition.draw import draw_guides
     from studio.io.images import ImageSaveError, save_image
@@ -138,8 +162,11 @@ def _draw(args: argparse.Namespace, frame_aspect: float | None, grid: tuple[int,
     )
     guide = args.guide or "thirds"
     width = args.width if args.width > 0 else max(1.0, round(min(w, h) / 500))
+    layered = Path(args.output).suffix.lower() in (".ora", ".psd")
+    # Layered: the guide is drawn on a transparent layer of its own, over the untouched picture.
+    canvas = np.zeros((h, w, 4), np.uint8) if layered else loaded.pixels
     try:
-        pixels = draw_guides(loaded.pixels, guide_primitives(guide, params), args.colour, args.opacity, width)
+        pixels = draw_guides(canvas, guide_primitives(guide, params), args.colour, args.opacity, width)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     provenance = {
@@ -150,7 +177,23 @@ def _draw(args: argparse.Namespace, frame_aspect: float | None, grid: tuple[int,
         "source": Path(args.image).name,
     }
     try:
-        out = save_image(args.output, pixels, provenance=provenance, protect=(loaded.path,))
+        if layered:
+            out = _save_guide_layer(args.output, loaded, pixels, provenance)
+        else:
+            out = save_image(args.output, pixels, provenance=provenance, protect=(loaded.path,))
     except ImageSaveError as exc:
         raise CliError(str(exc)) from None
     print(f"wrote {out}", file=sys.stderr)
+
+
+def _save_guide_layer(output: str, loaded: Any, guide_pixels: Any, provenance: dict) -> Path:
+    from studio.io.ora import ProjectError
+    from studio.io.psd import save_layered
+    from studio.state.document import Document, Layer
+
+    doc = Document(loaded.pixels, name=loaded.path.name)
+    doc.insert_layer(Layer(f"Guide: {provenance['guide']}", guide_pixels, provenance=provenance))
+    try:
+        return save_layered(output, doc, protect=(loaded.path,))
+    except ProjectError as exc:
+        raise CliError(str(exc)) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
@@ -112,13 +111,23 @@ def _sample(args: argparse.Namespace) -> int:
     _check_truncation(args.truncation)
     model = _load_model(args)
     from models.gan import make_grid
-    from models.gan.export import model_summary, save_sample, upsample
-    from studio.io.atomic import atomic_write_text
+    from models.gan.export import model_summary, upsample
+    from studio.io.gan_files import check_sample_target, save_sample, write_sample_sidecar
+    from studio.io.guard import OutputRefused, check_output_dir
     from studio.io.images import ImageSaveError, save_image
 
     seeds = list(range(args.seed, args.seed + args.count))
-    samples = model.sample(seeds, args.truncation)
     out = Path(args.output)
+    try:  # every destination is checked before the samples are made
+        if out.suffix.lower() in IMAGE_SUFFIXES:
+            check_sample_target(out, model, png_must_be_ours=True)
+        elif not out.suffix:
+            check_output_dir(out)
+            for seed in seeds if out.is_dir() else ():
+                check_sample_target(out / f"seed_{seed}.png", model, png_must_be_ours=True)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
+    samples = model.sample(seeds, args.truncation)
     try:
         if out.suffix.lower() in IMAGE_SUFFIXES:
             pixels = [upsample(s.pixels, args.size) if args.size else s.pixels for s in samples]
@@ -133,7 +142,7 @@ def _sample(args: argparse.Namespace) -> int:
                 "layout": "rows of ceil(sqrt(count)), left to right",
             }
             save_image(out, grid, provenance=meta)
-            atomic_write_text(out.with_suffix(".json"), json.dumps(meta, indent=2) + "\n")
+            write_sample_sidecar(out, meta)
             print(f"wrote {out} ({len(samples)} samples, seeds {seeds[0]}–{seeds[-1]})")
         else:
             if out.suffix:
@@ -142,7 +151,7 @@ def _sample(args: argparse.Namespace) -> int:
             for s in samples:
                 save_sample(out / f"seed_{s.recipe['seed']}.png", s, model, args.size)
             print(f"wrote {len(samples)} samples with sidecars to {out}/")
-    except (ImageSaveError, OSError) as exc:
+    except (ImageSaveError, OutputRefused, OSError) as exc:
         raise CliError(f"cannot write {out}: {exc}") from None
     return 0
 
@@ -161,8 +170,20 @@ def _interpolate(args: argparse.Namespace) -> int:
     import numpy as np
 
     from models.gan import make_grid
-    from models.gan.export import model_summary, save_frames, save_gif
+    from models.gan.export import model_summary
+    from studio.io.gan_files import save_frames, save_gif
+    from studio.io.guard import OutputRefused, check_output, check_output_dir, is_ours_image
     from studio.io.images import ImageSaveError, save_image
+
+    out = Path(args.output)
+    inputs = (model.path, model.path.with_suffix(".json")) if model.path else ()
+    try:
+        if out.suffix:
+            check_output(out, inputs=inputs, replaceable=is_ours_image, what="image")
+        else:
+            check_output_dir(out)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
     samples = model.sample(seeds, args.truncation)
     parts = [model.interpolate(a, b, args.frames) for a, b in zip(samples, samples[1:], strict=False)]
@@ -174,7 +195,6 @@ def _interpolate(args: argparse.Namespace) -> int:
         "truncation": args.truncation,
         "model": model_summary(model),
     }
-    out = Path(args.output)
     try:
         suffix = out.suffix.lower()
         if suffix == ".gif":
@@ -222,8 +242,15 @@ def _train(args: argparse.Namespace) -> int:
         raise CliError(f"{folder}: not a folder")
 
     from models.gan import CheckpointError, GanTrainError, TrainConfig, default_arch, load_checkpoint, train
+    from models.gan.checkpoint import check_checkpoint_target
     from models.gan.training import TrainProgress
     from models.progress import drive
+    from studio.io.images import read_pixels
+
+    try:  # before minutes of training, not at the first checkpoint
+        check_checkpoint_target(out)
+    except CheckpointError as exc:
+        raise CliError(str(exc)) from None
 
     if args.resume:
         try:
@@ -267,7 +294,15 @@ def _train(args: argparse.Namespace) -> int:
     previous = _stop_on_sigterm()
     try:
         result = drive(
-            train(folder, out, config, resume=args.resume, extra_info={"cli_args": cli_args}), on_progress
+            train(
+                folder,
+                out,
+                config,
+                resume=args.resume,
+                extra_info={"cli_args": cli_args},
+                read_image=read_pixels,
+            ),
+            on_progress,
         )
     except KeyboardInterrupt:
         bar.close()

@@ -73,7 +73,8 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str | Non
     return value.lower() if value is not None else None
 
 
-def _check_export(path: str | None) -> Path | None:
+def _check_export(path: str | None, image: str) -> Path | None:
+    from studio.io.guard import OutputRefused, check_output, is_palette_file
     from studio.io.palette_files import EXPORT_FORMATS
 
     if path is None:
@@ -81,9 +82,10 @@ def _check_export(path: str | None) -> Path | None:
     out = Path(path)
     if out.suffix.lower() not in EXPORT_FORMATS:
         raise CliError(f"--export {path}: use one of {', '.join(EXPORT_FORMATS)}")
-    if not out.parent.exists():
-        raise CliError(f"--export {path}: folder {out.parent} does not exist")
-    return out
+    try:
+        return check_output(out, inputs=(image,), replaceable=is_palette_file, what="palette")
+    except OutputRefused as exc:
+        raise CliError(f"--export {exc}") from None
 
 
 def _load(path: str) -> Any:
@@ -104,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         WHEELS,
         PaletteConfig,
         PaletteError,
-        extract,
+        extract_palette,
         harmony,
         hex_to_rgb,
         normalize_harmony,
@@ -130,11 +132,13 @@ def run(args: argparse.Namespace) -> int:
             base = hex_to_rgb(args.base)
         except ValueError as exc:
             raise CliError(f"--base: {exc}") from None
-    export = _check_export(args.export)
+    export = _check_export(args.export, args.image)
 
     loaded = _load(args.image)
     try:
-        result = extract(loaded.pixels, PaletteConfig(colors=colors, mood=mood, region=region, sort=sort))
+        result = extract_palette(
+            loaded.pixels, PaletteConfig(colors=colors, mood=mood, region=region, sort=sort)
+        )
     except PaletteError as exc:
         raise CliError(f"{Path(args.image).name}: {exc}") from None
 

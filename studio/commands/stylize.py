@@ -17,7 +17,8 @@ HELP = "stylize a photo (or every image in a folder) after one or more paintings
 
 EPILOG = """\
 CONTENT may be a folder: every image in it is stylized into the folder OUT (created if needed) as
-NAME-stylized.png. Otherwise OUT is the output file (.png keeps the settings as provenance).
+NAME-stylized.png. Otherwise OUT is the output file (.png keeps the settings as provenance); OUT.ora
+(an Atelier/Krita/GIMP project) or OUT.psd keeps the photo and the result as two layers, the result on top.
 Several styles are blended; --style-weights gives their shares, e.g. 2,1.
 """
 
@@ -91,26 +92,56 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _jobs(content: Path, output: Path) -> list[tuple[Path, Path]]:
-    from studio.io.images import SAVE_EXTENSIONS, is_image_path
+    from atelier_common.images import is_image_path
+    from studio.io.guard import OutputRefused, check_folder, check_output_dir
+    from studio.io.images import SAVE_EXTENSIONS
+    from studio.io.psd import LAYERED_EXTENSIONS
 
     if content.is_dir():
         if output.exists() and not output.is_dir():
             raise CliError(f"{output} is a file; with a folder of photos, OUT must be a folder")
+        try:
+            check_output_dir(output)
+        except OutputRefused as exc:
+            raise CliError(str(exc)) from None
         photos = sorted(p for p in content.iterdir() if p.is_file() and is_image_path(p))
         if not photos:
             raise CliError(f"no images in the folder {content}")
         return [(p, output / f"{p.stem}-stylized.png") for p in photos]
     if not content.exists():
         raise CliError(f"{content}: no such file or folder")
-    if output.suffix.lower() not in SAVE_EXTENSIONS:
-        raise CliError(f"cannot save as {output.name!r}; use one of {', '.join(sorted(SAVE_EXTENSIONS))}")
+    known = sorted({*SAVE_EXTENSIONS, *LAYERED_EXTENSIONS})
+    if output.suffix.lower() not in known:
+        raise CliError(f"cannot save as {output.name!r}; use one of {', '.join(known)}")
+    if output.is_dir():
+        raise CliError(f"{output} is a folder; give a file name like {output / 'result.png'}")
+    try:  # a missing folder, a path under a file or a read-only place fails now, not after the job
+        check_folder(output)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
     return [(content, output)]
+
+
+def _check_destination(dst: Path, inputs: list[Path]) -> None:
+    from studio.io.guard import OutputRefused, check_output, is_layered_image, is_ours_image, same_file
+    from studio.io.psd import LAYERED_EXTENSIONS
+
+    if any(same_file(dst, p) for p in inputs):
+        raise CliError(f"{dst} is one of the input images; originals are never overwritten")
+    if not dst.parent.exists():
+        return  # folder mode: the output folder is made (and was checked) before the first save
+    layered = dst.suffix.lower() in LAYERED_EXTENSIONS
+    try:
+        check_output(dst, replaceable=is_layered_image if layered else is_ours_image, what="image")
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
 
 def run(args: argparse.Namespace) -> int:
     from models.progress import drive
     from models.style import stylize
     from studio.io.images import ImageLoadError, ImageSaveError, load_image, save_image
+    from studio.io.psd import LAYERED_EXTENSIONS
 
     config = _config(args)
     content, output = Path(args.content), Path(args.output)
@@ -122,12 +153,13 @@ def run(args: argparse.Namespace) -> int:
         except ImageLoadError as exc:
             raise CliError(str(exc)) from None
     protect = [p for p, _ in jobs] + [s.path for s in styles]
-    originals = {p.resolve() for p in protect}
     for _, dst in jobs:  # refuse before minutes of work, not after
-        if dst.resolve() in originals:
-            raise CliError(f"{dst} is one of the input images; originals are never overwritten")
+        _check_destination(dst, protect)
     if content.is_dir():
-        output.mkdir(parents=True, exist_ok=True)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(f"{output}: cannot make the folder ({exc.strerror or exc})") from None
     failures = 0
     for index, (src, dst) in enumerate(jobs, 1):
         try:
@@ -148,7 +180,10 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
         provenance = {**result.provenance, "content": src.name, "styles": [s.path.name for s in styles]}
         try:
-            save_image(dst, result.image, provenance=provenance, protect=protect)
+            if dst.suffix.lower() in LAYERED_EXTENSIONS:
+                _save_layers(dst, src, photo.pixels, result.image, provenance, protect)
+            else:
+                save_image(dst, result.image, provenance=provenance, protect=protect)
         except ImageSaveError as exc:
             raise CliError(str(exc)) from None
         print(f"{dst} ({result.image.shape[1]}×{result.image.shape[0]}, {result.seconds:.1f} s)")
@@ -156,3 +191,25 @@ def run(args: argparse.Namespace) -> int:
         print(f"atelier stylize: {failures} of {len(jobs)} images could not be read", file=sys.stderr)
         return 2
     return 0
+
+
+def _save_layers(dst: Path, src: Path, photo: Any, result: Any, provenance: dict, protect: list) -> None:
+    """The photo with the result as a layer over it, full opacity, in an .ora or .psd."""
+    import numpy as np
+    from PIL import Image
+
+    from studio.io.ora import ProjectError
+    from studio.io.psd import save_layered
+    from studio.state.document import Document, Layer
+
+    if result.shape[:2] != photo.shape[:2]:
+        mode = "RGBA" if result.shape[2] == 4 else "RGB"
+        size = (photo.shape[1], photo.shape[0])
+        result = np.asarray(Image.fromarray(result, mode).resize(size, Image.Resampling.LANCZOS))
+    doc = Document(np.ascontiguousarray(photo), name=src.name)
+    styles = ", ".join(Path(s).stem for s in provenance.get("styles", [])) or "style"
+    doc.insert_layer(Layer(f"Stylized after {styles}", np.ascontiguousarray(result), provenance=provenance))
+    try:
+        save_layered(dst, doc, protect=protect)
+    except ProjectError as exc:
+        raise CliError(str(exc)) from None

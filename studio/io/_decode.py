@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from atelier_common.errors import UserError
 from models.progress import Progress
 from studio.io._colour import to_srgb
 
@@ -65,7 +66,7 @@ _DAMAGED = (
 )
 
 
-class ImageLoadError(Exception):
+class ImageLoadError(UserError):
     """An image could not be loaded; ``str(error)`` is ``"<file name>: <reason>"`` for the user."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:

@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 from PIL import Image, PngImagePlugin
 
+from atelier_common.atomic import atomic_writer
+from atelier_common.errors import UserError
 from studio import __version__
 from studio.io._decode import ImageLoadError
-from studio.io.atomic import atomic_writer
 
 #: The PNG iTXt keyword that holds an output's provenance as JSON.
 PROVENANCE_KEY = "atelier:provenance"
@@ -28,7 +29,7 @@ SAVE_EXTENSIONS: dict[str, str] = {
 }
 
 
-class ImageSaveError(Exception):
+class ImageSaveError(UserError):
     """An image could not be saved; ``str(error)`` is ``"<file name>: <reason>"`` for the user."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
@@ -80,18 +81,12 @@ def save_image(
 
 
 def _refuse_protected(target: Path, protect: Any) -> None:
+    from atelier_common.outputs import same_file
+
     if isinstance(protect, str | os.PathLike):
         protect = (protect,)
-    resolved = target.resolve()
     for original in protect:
-        original = Path(original)
-        same = original.resolve() == resolved
-        if not same and target.exists() and original.exists():
-            try:
-                same = os.path.samefile(target, original)  # hard links, case-insensitive folders
-            except OSError:
-                same = False
-        if same:
+        if same_file(target, original):  # also hard links and case-insensitive folders
             raise ImageSaveError(target, "refusing to overwrite the original image; choose another file name")
 
 
@@ -124,11 +119,41 @@ def _format_options(
         if provenance is not None:
             info.add_itxt(PROVENANCE_KEY, _provenance_json(target, provenance))
         return {"pnginfo": info, "compress_level": 6}
+    # Every format carries a small "written by Atelier" mark, so that a later save knows the file is ours.
     if fmt == "JPEG":
-        return {"quality": 95, "subsampling": 0, "optimize": True}
+        return {"quality": 95, "subsampling": 0, "optimize": True, "comment": _MARK.encode()}
     if fmt == "WEBP":
-        return {"quality": 95, "method": 4, "exact": image.mode == "RGBA"}
-    return {"compression": "tiff_lzw"}
+        return {"quality": 95, "method": 4, "exact": image.mode == "RGBA", "xmp": _xmp_mark()}
+    return {"compression": "tiff_lzw", "tiffinfo": {_TIFF_SOFTWARE: _MARK}}
+
+
+_MARK = f"Atelier {__version__}"
+_TIFF_SOFTWARE = 305
+
+
+def _xmp_mark() -> bytes:
+    return (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Atelier"/>'
+        b"</rdf:RDF></x:xmpmeta>"
+    )
+
+
+def written_by_atelier(path: str | os.PathLike[str]) -> bool:
+    """True when the image file at ``path`` carries the mark :func:`save_image` writes (any format)."""
+    try:
+        with Image.open(path) as im:
+            if im.format == "PNG":
+                return str(im.info.get("Software", "")).startswith("Atelier") or PROVENANCE_KEY in im.info
+            if im.format in ("JPEG", "GIF"):
+                return bytes(im.info.get("comment", b"") or b"").startswith(b"Atelier")
+            if im.format == "WEBP":
+                return b'CreatorTool="Atelier"' in bytes(im.info.get("xmp", b"") or b"")
+            if im.format == "TIFF":
+                return str(im.tag_v2.get(_TIFF_SOFTWARE, "")).startswith("Atelier")  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - unreadable or not an image: not ours
+        return False
+    return False
 
 
 def _provenance_json(target: Path, provenance: dict[str, Any]) -> str:

@@ -13,7 +13,8 @@ import struct
 
 import numpy as np
 
-from studio.io.palette_model import PaletteDocument, PaletteFileError, Swatch
+from studio.io._palette_error import PaletteFileError
+from studio.state.swatches import PaletteDocument, Swatch
 
 _GROUP_START, _GROUP_END, _COLOR = 0xC001, 0xC002, 0x0001
 _MODEL_VALUES = {b"RGB ": 3, b"CMYK": 4, b"LAB ": 3, b"Gray": 1, b"GRAY": 1}

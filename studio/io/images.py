@@ -31,29 +31,18 @@ from studio.io._encode import (
 )
 
 __all__ = [
-    "IMAGE_EXTENSIONS",
     "MAX_PIXELS",
     "PROVENANCE_KEY",
     "SAVE_EXTENSIONS",
     "ImageLoadError",
     "ImageSaveError",
     "LoadedImage",
-    "is_image_path",
     "load_image",
     "load_image_steps",
+    "read_pixels",
     "read_provenance",
     "save_image",
 ]
-
-#: File name extensions (lower case, with the dot) that Atelier offers to open.
-IMAGE_EXTENSIONS: frozenset[str] = frozenset(
-    {".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".tif", ".tiff", ".bmp", ".gif"}
-)
-
-
-def is_image_path(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` has an extension Atelier opens (case-insensitive; the file is not read)."""
-    return Path(path).suffix.lower() in IMAGE_EXTENSIONS
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,3 +89,8 @@ def load_image(path: str | os.PathLike[str], *, max_side: int | None = None) -> 
     Raises :class:`ImageLoadError` naming the file and the reason.
     """
     return drive(load_image_steps(path, max_side))
+
+
+def read_pixels(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:
+    """Just the pixels of :func:`load_image` (what engines that read files are handed, e.g. GAN training)."""
+    return load_image(path, max_side=max_side).pixels

@@ -15,7 +15,8 @@ import zipfile
 
 import numpy as np
 
-from studio.io.palette_model import PaletteDocument, PaletteFileError, Swatch
+from studio.io._palette_error import PaletteFileError
+from studio.state.swatches import PaletteDocument, Swatch
 
 MIMETYPE = b"application/x-krita-palette"
 _ACCEPTED_MIMETYPES = (MIMETYPE, b"krita/x-colorset")
@@ -116,7 +117,7 @@ def decode_kpl(data: bytes) -> PaletteDocument:
     """Read the colours of a .kpl (ungrouped first, then each group, each in grid order)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
         raise PaletteFileError(f"not a Krita palette (not a zip archive: {exc})") from None
     with zf:
         try:

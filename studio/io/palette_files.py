@@ -12,10 +12,11 @@ import os
 import re
 from pathlib import Path
 
+from atelier_common.atomic import atomic_write_bytes
+from studio.io._palette_error import PaletteFileError
 from studio.io.ase import decode_ase, encode_ase
-from studio.io.atomic import atomic_write_bytes
 from studio.io.kpl import decode_kpl, encode_kpl
-from studio.io.palette_model import PaletteDocument, PaletteFileError, Swatch
+from studio.state.swatches import PaletteDocument, Swatch
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -208,7 +209,7 @@ def decode_palette(data: bytes, suffix: str) -> PaletteDocument:
         return decoder(data)
     except PaletteFileError:
         raise
-    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError, NotImplementedError) as exc:
         # a last net under the format readers: a malformed file must never escape as a traceback
         raise PaletteFileError(f"malformed file ({type(exc).__name__}: {exc})") from None
 

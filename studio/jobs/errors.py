@@ -7,29 +7,24 @@ import traceback
 
 from PySide6.QtCore import QObject, Signal
 
-# Exceptions whose message is already written for the user: show it as it is.
-_USER_FACING = (
-    "ImageLoadError",
-    "ImageSaveError",
-    "CliError",
-    "ValueError",
-    "FileNotFoundError",
-    "PermissionError",
-    "CheckpointError",
-    "PaletteFileError",
-    "WeightsError",
-)
+from atelier_common.errors import UserError
 
 
 def readable_error(exc: BaseException) -> str:
-    """A one-paragraph message for a person, never a bare traceback."""
-    text = str(exc).strip()
-    if any(cls.__name__ in _USER_FACING for cls in type(exc).__mro__) and text:
+    """A one-paragraph message for a person, never a bare traceback.
+
+    A :class:`UserError` is shown as it is; an operating-system error says what the system said about
+    which file; anything else is an unexpected error (a bug), shown as such, the traceback in the details.
+    """
+    text = " ".join(str(exc).split())
+    if isinstance(exc, UserError) and text:
         return text
     if isinstance(exc, MemoryError):
         return "Not enough memory for this job. Try a smaller size or a lower quality preset."
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
     name = type(exc).__name__
-    return f"{name}: {text}" if text else f"Unexpected {name}."
+    return f"Unexpected error ({name}: {text})." if text else f"Unexpected error ({name})."
 
 
 class ErrorReporter(QObject):

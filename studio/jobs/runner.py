@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -35,6 +36,8 @@ class Job(QObject):
         self.latest_preview: Any = None
         self._done = False
         self._details = ""
+        # (on_failed(job, message) | None, on_finished(job)), set by the runner that submitted the job
+        self._runner_hooks: tuple[Callable[[Job, str], None] | None, Callable[[Job], None]] | None = None
         s = worker.signals
         s.started.connect(self._on_worker_started)
         s.progressed.connect(self._on_worker_progressed)
@@ -59,7 +62,8 @@ class Job(QObject):
 
     def cancel(self) -> None:
         """Ask the job to stop at its next yield (engines yield at least every ~250 ms)."""
-        self._worker.cancel()
+        if self._worker is not None:
+            self._worker.cancel()
 
     @Slot()
     def _on_worker_started(self) -> None:
@@ -89,6 +93,8 @@ class Job(QObject):
         self.record.state = JobState.FAILED
         self.record.error = message
         self._details = details
+        if self._runner_hooks is not None and self._runner_hooks[0] is not None:
+            self._runner_hooks[0](self, message)
         self.failed.emit(message)
 
     @Slot(object)
@@ -101,8 +107,31 @@ class Job(QObject):
     @Slot()
     def _on_worker_done(self) -> None:
         self._done = True
+        hooks, self._runner_hooks = self._runner_hooks, None
+        if hooks is not None:
+            hooks[1](self)  # the runner forgets the job first, as before
         self.changed.emit()
         self.finished.emit()
+        self._disconnect_all()
+        # Let go of the worker (its generator factory and the inputs it closes over).
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.release()
+
+    def _disconnect_all(self) -> None:
+        """``finished`` is the last signal: drop every connection, so that a slot holding the job (a
+        ``lambda j=job: ...``) cannot keep the job, its result and its previews alive."""
+        for name in _SIGNALS:
+            signal = getattr(self, name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a signal nobody connected to
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+
+
+_SIGNALS = ("started", "progressed", "previewed", "succeeded", "failed", "cancelled", "finished", "changed")
 
 
 class JobRunner(QObject):
@@ -149,7 +178,6 @@ class JobRunner(QObject):
         *,
         key: str | None = None,
         pool: str = "cpu",
-        report_errors: bool = True,
     ) -> Job:
         if pool not in self._pools:
             raise ValueError(f"unknown pool {pool!r}; expected one of {POOLS}")
@@ -162,9 +190,10 @@ class JobRunner(QObject):
         signals = WorkerSignals()  # created (so owned) in the GUI thread
         worker = GeneratorWorker(factory, signals, initializer=self._initializers.get(pool))
         job = Job(JobRecord(name=name, key=key), worker)
-        if report_errors:
-            job.failed.connect(lambda message, job=job: self._on_job_failed(job, message))
-        job.finished.connect(lambda job=job: self._on_job_finished(job))
+        # No lambda holding the job is connected to the job's own signals: PySide keeps such a slot alive
+        # with the job, a cycle the collector cannot see, and every finished job (with its result and
+        # previews) would stay in memory for good. The job calls these runner hooks itself.
+        job._runner_hooks = (self._on_job_failed, self._on_job_finished)
         self._jobs.append(job)
         self.job_added.emit(job)
         self._pools[pool].start(worker)

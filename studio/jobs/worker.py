@@ -53,6 +53,17 @@ class GeneratorWorker(QRunnable):
     def cancel(self) -> None:
         self._cancel.set()
 
+    def release(self) -> None:
+        """Drop what the finished job held: the factory (and the inputs it closes over), the preview,
+        and the signal connections to the job."""
+        self._factory = None  # type: ignore[assignment]
+        self._initializer = None
+        self.latest_preview = None
+        try:
+            self.signals.disconnect(None)
+        except (RuntimeError, TypeError):
+            pass
+
     @property
     def cancel_requested(self) -> bool:
         return self._cancel.is_set()

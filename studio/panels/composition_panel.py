@@ -1,14 +1,13 @@
 """The Composition panel: guide picker and settings, analysis (heat-map, advice) and a crop proposal.
 
-Guide settings persist in ``ctx.preferences.sections["composition"]``. Analysis runs in the job runner;
-Apply crops the document through ``ctx.crop`` (undoable).
+Analysis runs in the job runner; Apply crops the document through ``ctx.crop`` (undoable).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,27 +23,39 @@ from PySide6.QtWidgets import (
 )
 
 from studio.canvas.guide_painter import CropPainter, GuidePainter, HeatmapPainter
+from studio.context import AppContext
+from studio.jobs import Job
+from studio.panels.base import Panel
 from studio.panels.composition.guide_actions import GuideActions
 from studio.panels.composition.guide_form import GuideForm
 from studio.state.guides import FRAME_ASPECTS, CropOverlay, GuideOverlay, HeatmapOverlay
+from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
 
 if TYPE_CHECKING:  # the analysis pulls in scipy.ndimage (~0.4 s): imported on first use, not at start-up
     from models.composition.analysis import Analysis
 
-SECTION = "composition"
+JOB_KEY = "composition"
 
 
-class CompositionPanel(QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        section = ctx.preferences.sections.setdefault(SECTION, {})
-        self.guide = GuideOverlay.from_dict(section.get("guide"))
+class CompositionPanel(Panel):
+    SETTINGS = SettingsSpec(
+        "composition",
+        1,
+        (
+            Setting("guide", {}),  # GuideOverlay.from_dict repairs each of its fields
+            Setting("heatmap_opacity", 0.5, between(0.1, 1.0)),
+            Setting("crop_aspect", "4:5", one_of(FRAME_ASPECTS)),
+        ),
+    )
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.guide = GuideOverlay.from_dict(self.settings["guide"])
         self.heatmap = HeatmapOverlay()
-        self.heatmap.opacity = float(section.get("heatmap_opacity", 0.5))
+        self.heatmap.opacity = self.settings["heatmap_opacity"]
         self.crop = CropOverlay()
         self.analysis: Analysis | None = None
-        self._job: Any = None
+        self._propose_when_done = False  # Suggest crop pressed before there was an analysis
         repaint = ctx.canvas.update
         self._painters = [
             HeatmapPainter(self.heatmap, repaint),
@@ -74,14 +85,12 @@ class CompositionPanel(QWidget):
         row.addWidget(self.heatmap_box)
         row.addWidget(self.heatmap_slider, 1)
         a_layout.addLayout(row)
-        self.advice_label = QLabel("Open an image and press Analyse for a second opinion on its layout.")
-        self.advice_label.setWordWrap(True)
-        self.advice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        a_layout.addWidget(self.advice_label)
+        self.note("Open an image and press Analyse for a second opinion on its layout.")
+        a_layout.addWidget(self.message)
         crop_row = QHBoxLayout()
         self.crop_combo = QComboBox()
         self.crop_combo.addItems(list(FRAME_ASPECTS))
-        self.crop_combo.setCurrentText(str(section.get("crop_aspect", "4:5")))
+        self.crop_combo.setCurrentText(self.settings["crop_aspect"])
         self.propose_button = QPushButton("Suggest crop")
         self.apply_button = QPushButton("Apply")
         self.dismiss_button = QPushButton("Dismiss")
@@ -97,9 +106,6 @@ class CompositionPanel(QWidget):
         layout.addWidget(analysis_box)
         layout.addStretch(1)
 
-        # Sliders send many changes; write the preferences file once they settle.
-        self._save_timer = QTimer(self, singleShot=True, interval=400)
-        self._save_timer.timeout.connect(self._save)
         self.guide.changed.connect(self._on_guide_changed)
         self.analyse_button.clicked.connect(self._on_analyse_clicked)
         self.heatmap_box.toggled.connect(self._on_heatmap_toggled)
@@ -109,60 +115,54 @@ class CompositionPanel(QWidget):
         self.apply_button.clicked.connect(self._on_apply_clicked)
         self.dismiss_button.clicked.connect(self._on_dismiss_clicked)
         ctx.document_changed.connect(self._on_document_changed)
+        ctx.document_opened.connect(self._on_document_opened)
+        ctx.project_extras["guides"] = self.guide.to_dict  # saved with projects
         self._update_buttons()
 
     # -- main window hooks -------------------------------------------------------------------------
     def contribute_actions(self, view_menu: QMenu, toolbar: QToolBar) -> None:
         self.actions.add_to(view_menu, toolbar)
 
-    # -- preferences ---------------------------------------------------------------------------------
+    # -- settings ------------------------------------------------------------------------------------
     def _on_guide_changed(self, _names: set[str]) -> None:
-        self._save_timer.start()
-
-    def _save(self) -> None:
-        section = self.ctx.preferences.sections.setdefault(SECTION, {})
-        section["guide"] = self.guide.to_dict()
-        section["heatmap_opacity"] = self.heatmap.opacity
-        section["crop_aspect"] = self.crop_combo.currentText()
-        self.ctx.save_preferences()
+        self.settings.update(guide=self.guide.to_dict())
 
     # -- analysis ------------------------------------------------------------------------------------
     def _on_analyse_clicked(self) -> None:
         self.start_analysis()
 
-    def start_analysis(self) -> Any:
+    def start_analysis(self) -> Job | None:
         """Analyse the flattened document in the job runner (a new request cancels a running one)."""
         doc = self.ctx.document()
         if doc is None:
-            self.ctx.status("Open an image to analyse its composition.")
+            self.note("Open an image to analyse its composition.")
             return None
         pixels = doc.flatten()
         from models.composition.analysis import AnalysisConfig, analyse
 
         config = AnalysisConfig(aspects=FRAME_ASPECTS)
-        self.advice_label.setText("Analysing…")
-        job = self.ctx.runner.submit(
-            "Composition analysis", lambda: analyse(pixels, config), key="composition"
+        job = self.start_job(
+            "Composition analysis",
+            lambda: analyse(pixels, config),
+            key=JOB_KEY,
+            done=self._on_job_done,
+            failed=self._on_job_failed,
+            finished=self._update_buttons,
         )
-        job.succeeded.connect(self._on_job_succeeded)
-        job.failed.connect(self._on_job_failed)
-        self._job = job
+        self.note("Analysing…")
         self._update_buttons()
         return job
 
-    def _on_job_succeeded(self, result: Analysis) -> None:
-        if self.sender() is not self._job:
-            return
-        self._job = None
+    def _on_job_done(self, result: Analysis) -> None:
         self.analysis = result
         self.heatmap.set_map(result.saliency)
-        self.advice_label.setText("\n".join(f"• {s}" for s in result.suggestions))
-        self._update_buttons()
+        self.note("\n".join(f"• {s}" for s in result.suggestions))
+        if self._propose_when_done:
+            self._propose_when_done = False
+            self._propose()
 
     def _on_job_failed(self, _message: str) -> None:
-        self._job = None
-        self.advice_label.setText("The analysis failed; see the status bar.")
-        self._update_buttons()
+        self.note("The analysis failed; see the status bar.")
 
     def _on_document_changed(self) -> None:
         # Results describe the picture as it was; drop them rather than show stale advice.
@@ -170,24 +170,29 @@ class CompositionPanel(QWidget):
             self.analysis = None
             self.heatmap.set_map(None)
             self.crop.dismiss()
-            self.advice_label.setText("The picture changed; press Analyse again.")
+            self.note("The picture changed; press Analyse again.")
         self._update_buttons()
+
+    def _on_document_opened(self) -> None:
+        """A project brings back the guide it was saved with."""
+        doc = self.ctx.document()
+        saved = doc.extras.get("guides") if doc is not None else None
+        if isinstance(saved, dict):
+            self.guide.update(**GuideOverlay.from_dict(saved).to_dict())
 
     def _on_heatmap_toggled(self, checked: bool) -> None:
         self.heatmap.set_visible(checked)
-        if checked and self.analysis is None and self._job is None:
+        if checked and self.analysis is None and self.running_job(JOB_KEY) is None:
             self.start_analysis()
 
     def _on_heatmap_slider_changed(self, value: int) -> None:
         self.heatmap.set_opacity(value / 100)
-        self._save_timer.start()
+        self.settings.update(heatmap_opacity=self.heatmap.opacity)
 
     # -- crop proposal -------------------------------------------------------------------------------
     def _on_propose_clicked(self) -> None:
         if self.analysis is None:
-            job = self.start_analysis()
-            if job is not None:
-                job.succeeded.connect(lambda _r: self._propose())
+            self._propose_when_done = self.start_analysis() is not None
             return
         self._propose()
 
@@ -199,8 +204,8 @@ class CompositionPanel(QWidget):
         self.crop.propose(rect, aspect)
         self._update_buttons()
 
-    def _on_crop_aspect_changed(self, _text: str) -> None:
-        self._save_timer.start()
+    def _on_crop_aspect_changed(self, text: str) -> None:
+        self.settings.update(crop_aspect=text)
         if self.crop.rect is not None:
             self._propose()
 
@@ -210,9 +215,7 @@ class CompositionPanel(QWidget):
             return
         self.crop.dismiss()
         self.ctx.crop(rect)
-        self.ctx.status(
-            f"Cropped to {rect[2]}×{rect[3]} ({self.crop_combo.currentText()}); Undo restores it."
-        )
+        self.say(f"Cropped to {rect[2]}×{rect[3]} ({self.crop_combo.currentText()}); Undo restores it.")
 
     def _on_dismiss_clicked(self) -> None:
         self.crop.dismiss()

@@ -2,17 +2,16 @@
 on a folder of the painter's own images.
 
 All sampling and training runs in the job runner's torch pool (``studio.panels.gan.jobs``); the grid shows
-each sample's seed. Settings persist in ``ctx.preferences.sections["gan"]``. torch is never imported here.
+each sample's seed. torch is never imported here.
 """
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -25,16 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.gan.info import read_info_or_empty
 from models.gan.paths import BUNDLED_MODEL, list_models
+from studio.context import AppContext
+from studio.panels.base import Panel
 from studio.panels.gan import jobs
 from studio.panels.gan.interp_strip import InterpolationStrip
 from studio.panels.gan.sample_actions import SampleActions
 from studio.panels.gan.sample_grid import SampleGrid
-from studio.panels.gan.train_box import TrainBox
+from studio.panels.gan.train_box import TRAIN_SIZES, TrainBox
 from studio.panels.gan.training import TrainController
+from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
 
-SECTION = "gan"
 SEND_SIZES = (256, 512, 1024, 2048)
+RENDER_KEY = "gan-render"
 
 
 def _slider(value: float, lo: int, hi: int) -> QSlider:
@@ -44,15 +47,28 @@ def _slider(value: float, lo: int, hi: int) -> QSlider:
     return s
 
 
-class GanPanel(SampleActions, QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.settings: dict[str, Any] = ctx.preferences.sections.setdefault(SECTION, {})
+class GanPanel(Panel):
+    SETTINGS = SettingsSpec(
+        "gan",
+        1,
+        (
+            Setting("model", ""),  # the path of the model chosen last
+            Setting("truncation", 0.7, between(0.05, 1.5)),
+            Setting("strength", 0.35, between(0.02, 1.5)),
+            Setting("seed", 0, between(0, 2**31)),  # the first seed of the page seen last
+            Setting("send_size", 1024, one_of(SEND_SIZES)),
+            Setting("frames", 12, between(3, 120)),
+            Setting("train_folder", ""),
+            Setting("train_size", 64, one_of(TRAIN_SIZES)),
+            Setting("train_steps", 2000, between(1, 1_000_000)),
+        ),
+    )
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.models = jobs.ModelCache()
         self.page: jobs.PageSpec | None = None
         self.history: list[jobs.PageSpec] = []
-        self.render_job: Any = None
-        self.frames_job: Any = None
         self._variation: tuple[Any, int] | None = None  # (parent sample, variation seed) of the page shown
 
         tabs = QTabWidget()
@@ -72,13 +88,13 @@ class GanPanel(SampleActions, QWidget):
         lay.addLayout(row)
 
         grid = QGridLayout()
-        self.truncation_slider = _slider(float(self.settings.get("truncation", 0.7)), 5, 150)
+        self.truncation_slider = _slider(self.settings["truncation"], 5, 150)
         self.truncation_label = QLabel()
         self.truncation_slider.setToolTip("Lower is tamer and more typical; higher is wilder")
         grid.addWidget(QLabel("Truncation"), 0, 0)
         grid.addWidget(self.truncation_slider, 0, 1)
         grid.addWidget(self.truncation_label, 0, 2)
-        self.strength_slider = _slider(float(self.settings.get("strength", 0.35)), 2, 150)
+        self.strength_slider = _slider(self.settings["strength"], 2, 150)
         self.strength_label = QLabel()
         grid.addWidget(QLabel("Variation"), 1, 0)
         grid.addWidget(self.strength_slider, 1, 1)
@@ -113,7 +129,7 @@ class GanPanel(SampleActions, QWidget):
         for size in SEND_SIZES:
             self.send_size_combo.addItem(f"{size} px", size)
         self.send_size_combo.setCurrentIndex(
-            max(0, self.send_size_combo.findData(int(self.settings.get("send_size", 1024))))
+            max(0, self.send_size_combo.findData(self.settings["send_size"]))
         )
         self.send_button = QPushButton("Send to canvas")
         row.addWidget(self.send_button, 1)
@@ -127,16 +143,13 @@ class GanPanel(SampleActions, QWidget):
             row.addWidget(b)
         lay.addLayout(row)
         self.strip = InterpolationStrip()
-        self.strip.frames_spin.setValue(int(self.settings.get("frames", 12)))
+        self.strip.frames_spin.setValue(self.settings["frames"])
         lay.addWidget(self.strip)
+        lay.addWidget(self.message)
         lay.addStretch(1)
 
-        # Settings are written a moment after the last change, not on every slider tick.
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(400)
-        self._save_timer.timeout.connect(ctx.save_preferences)
-        self.trainer = TrainController(ctx, self.train_box, self.settings)
+        self.actions = SampleActions(self)
+        self.trainer = TrainController(self, self.train_box)
         self.trainer.model_saved.connect(self._on_trainer_model_saved)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
         self.truncation_slider.valueChanged.connect(self._on_truncation_changed)
@@ -147,13 +160,13 @@ class GanPanel(SampleActions, QWidget):
         self.grid.variations_requested.connect(self._on_grid_variations_requested)
         self.vary_button.clicked.connect(lambda: self.show_variations(new_seed=True))
         self.cross_button.clicked.connect(self.show_children)
-        self.send_button.clicked.connect(self.send_to_canvas)
-        self.style_button.clicked.connect(self.use_as_style)
-        self.palette_button.clicked.connect(self.extract_palette)
-        self.save_button.clicked.connect(self.save_png)
-        self.strip.interpolate_requested.connect(self.interpolate)
-        self.strip.export_requested.connect(self.export_frames)
-        self.reload_models(select=self.settings.get("model"))
+        self.send_button.clicked.connect(self.actions.send_to_canvas)
+        self.style_button.clicked.connect(self.actions.use_as_style)
+        self.palette_button.clicked.connect(self.actions.extract_palette)
+        self.save_button.clicked.connect(self.actions.save_png)
+        self.strip.interpolate_requested.connect(self.actions.interpolate)
+        self.strip.export_requested.connect(self.actions.export_frames)
+        self.reload_models(select=self.settings["model"])
         # Nothing is sampled until asked: the window must start without importing torch.
         self.page_label.setText("Refresh draws 16 samples")
         self._update_labels()
@@ -176,8 +189,7 @@ class GanPanel(SampleActions, QWidget):
 
     def _on_model_combo_changed(self) -> None:
         path = self.model_path()
-        self.settings["model"] = str(path) if path else ""
-        self._save_timer.start()
+        self.settings.update(model=str(path) if path else "")
         self.trainer.set_resume_target(path if path and path != BUNDLED_MODEL and _trainable(path) else None)
         if self.page is not None:  # the same seeds through the newly chosen model (latents may not fit it)
             seeds = [int(r["seed"]) for r in self.page.recipes] if self._seed_page() else None
@@ -202,18 +214,17 @@ class GanPanel(SampleActions, QWidget):
             self.page_label.setText("No model: train one on the Train tab.")
             return
         if seeds is None and self.page is None:  # the first Refresh shows the seeds seen last time
-            first = int(self.settings.get("seed", 0))
+            first = self.settings["seed"]
             seeds = list(range(first, first + 16))
         if seeds is None:
             base = random.randrange(0, 1_000_000)
             seeds = list(range(base, base + 16))
-        self.settings["seed"] = seeds[0]
-        self._save_timer.start()
+        self.settings.update(seed=seeds[0])
         self._variation = None
         if self.page is not None:
             self.history.append(self.page)
-        device = self._device()
-        self._render(lambda: jobs.seed_page(path, seeds, device))
+        device, models = self.ctx.preferences.device, self.models
+        self._render(lambda: jobs.seed_page(models, path, seeds, device))
 
     def back(self) -> None:
         if self.history:
@@ -234,9 +245,11 @@ class GanPanel(SampleActions, QWidget):
         if self.page is not None and new_seed:
             self.history.append(self.page)
         self._variation = (parent, seed)
-        strength, device = self.strength(), self._device()
+        strength, device, models = self.strength(), self.ctx.preferences.device, self.models
         self._render(
-            lambda: jobs.variation_page(path, parent.latent, parent.recipe, strength, seed, device=device)
+            lambda: jobs.variation_page(
+                models, path, parent.latent, parent.recipe, strength, seed, device=device
+            )
         )
 
     def show_children(self) -> None:
@@ -248,27 +261,26 @@ class GanPanel(SampleActions, QWidget):
         if self.page is not None:
             self.history.append(self.page)
         self._variation = None
-        seed, device = random.randrange(1, 1_000_000), self._device()
-        self._render(lambda: jobs.cross_page(path, a, b, seed, device=device))
+        seed, device, models = random.randrange(1, 1_000_000), self.ctx.preferences.device, self.models
+        self._render(lambda: jobs.cross_page(models, path, a, b, seed, device=device))
 
     def _render(self, spec: Any) -> None:
         path = self.model_path()
         if path is None:
             return
-        truncation, device = self.truncation(), self._device()
+        truncation, device, models = self.truncation(), self.ctx.preferences.device, self.models
         if self.trainer.running:
-            self.ctx.status("GAN samples will appear when training stops (one torch job at a time).")
-        job = self.ctx.runner.submit(
+            self.note("GAN samples will appear when training stops (one torch job at a time).")
+        self.start_job(
             "GAN samples",
-            lambda: jobs.render_page(path, spec, truncation, device),
-            key="gan-render",
+            lambda: jobs.render_page(models, path, spec, truncation, device),
+            key=RENDER_KEY,
             pool="torch",
+            done=self._on_render_done,
         )
-        self.render_job = job
-        job.succeeded.connect(self._on_render_succeeded)
         self.back_button.setEnabled(bool(self.history))
 
-    def _on_render_succeeded(self, samples: list[Any]) -> None:
+    def _on_render_done(self, samples: list[Any]) -> None:
         import numpy as np
 
         keep = (
@@ -294,13 +306,13 @@ class GanPanel(SampleActions, QWidget):
         return self.page is not None and all("seed" in r for r in self.page.recipes)
 
     def _on_truncation_changed(self) -> None:
-        self.settings["truncation"] = self.truncation()
+        self.settings.update(truncation=self.truncation())
         self._update_labels()
         if self.page is not None:
             self._render(self.page)
 
     def _on_strength_changed(self) -> None:
-        self.settings["strength"] = self.strength()
+        self.settings.update(strength=self.strength())
         self._update_labels()
         if self._variation is not None:  # live: the same variation seeds, further from or nearer to A
             self.show_variations(new_seed=False)
@@ -308,7 +320,6 @@ class GanPanel(SampleActions, QWidget):
     def _update_labels(self) -> None:
         self.truncation_label.setText(f"{self.truncation():.2f}")
         self.strength_label.setText(f"{self.strength():.2f}")
-        self._save_timer.start()
 
     def _on_grid_selection_changed(self) -> None:
         picked = self.grid.selected()
@@ -334,16 +345,10 @@ class GanPanel(SampleActions, QWidget):
 
 
 def _model_title(path: Path) -> str:
-    try:
-        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        detail = f" ({info.get('resolution', '?')} px, {info.get('steps', '?')} steps)"
-    except (OSError, ValueError):
-        detail = ""
+    info = read_info_or_empty(path)
+    detail = f" ({info.get('resolution', '?')} px, {info.get('steps', '?')} steps)" if info else ""
     return ("Paintings (bundled)" if path == BUNDLED_MODEL else path.stem) + detail
 
 
 def _trainable(path: Path) -> bool:
-    try:
-        return bool(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")).get("trainable"))
-    except (OSError, ValueError):
-        return False
+    return bool(read_info_or_empty(path).get("trainable"))

@@ -1,6 +1,7 @@
 """The Palette panel: colours of the document (or a rectangle) with share bars, live colour count, mood and
 sort, a colour wheel with the chosen harmony, swatch details, eyedropper, export/import, saved palettes,
-recolour preview. Edits go through ``ctx.undo_stack`` (commands call ``studio.state.palette``).
+recolour preview. Edits go through ``ctx.palette_undo_stack`` (commands call ``studio.state.palette``);
+the extraction made when a picture opens is not an edit and pushes no undo step.
 """
 
 from __future__ import annotations
@@ -24,29 +25,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.palette import HARMONIES, MOODS, SORTS, PaletteConfig, extract_palette, harmony, sort_colors
+from models.palette import (
+    HARMONIES,
+    MOODS,
+    SORTS,
+    WHEELS,
+    PaletteConfig,
+    extract_palette_steps,
+    harmony,
+    sort_colors,
+)
 from models.palette.color import rgb_to_hsv, rgb_to_lab
 from models.palette.extract import PaletteColor
 from models.palette.harmony import closest_harmony
-from models.palette.recolor import posterize_gen
-from studio.io.palette_files import (
-    Swatch,
-)
-from studio.panels.palette.commands import AddSwatchCommand, RemoveSwatchCommand, SetSwatchesCommand
-from studio.panels.palette.files import PaletteFilesMixin
+from models.palette.recolor import posterize_steps
+from studio.context import AppContext
+from studio.io.saved_palettes import SavedPalettes
+from studio.jobs import Job
+from studio.panels.base import Panel
+from studio.panels.palette.commands import SetSwatchesCommand, add_swatch_command, remove_swatch_command
+from studio.panels.palette.files import PaletteFiles
 from studio.panels.palette.swatches import SwatchList
 from studio.panels.palette.wheel import ColorWheel
-from studio.state.palette import PaletteState, SavedPalettes
+from studio.state.palette import PaletteState
+from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
+from studio.state.swatches import Swatch
 
-SECTION = "palette"
-DEFAULTS = {
-    "colors": 8,
-    "auto": False,
-    "mood": "",
-    "sort": "share",
-    "harmony": "complementary",
-    "wheel": "ryb",
-}
+EXTRACT_KEY, RECOLOUR_KEY = "palette", "palette-recolour"
 
 
 def describe(rgb: tuple[int, int, int]) -> str:
@@ -58,27 +63,34 @@ def describe(rgb: tuple[int, int, int]) -> str:
             f"Lab {L:.1f}, {a:.1f}, {b:.1f}")  # fmt: skip
 
 
-class PalettePanel(PaletteFilesMixin, QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.settings = ctx.preferences.sections.setdefault(SECTION, {})
-        for key, value in DEFAULTS.items():
-            self.settings.setdefault(key, value)
+class PalettePanel(Panel):
+    SETTINGS = SettingsSpec(
+        "palette",
+        1,
+        (
+            Setting("colors", 8, between(2, 16)),
+            Setting("auto", False),
+            Setting("mood", "", one_of(("", *MOODS))),
+            Setting("sort", "share", one_of(SORTS)),
+            Setting("harmony", "complementary", one_of(HARMONIES)),
+            Setting("wheel", "ryb", one_of(WHEELS)),
+        ),
+    )
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
         self.state = PaletteState()
-        self.saved = SavedPalettes(Path(ctx.data_dir()) / "palettes")
         self.region: tuple[int, int, int, int] | None = None
         self._source: np.ndarray | None = None  # pixels sent by ctx.request_palette, else the document
-        self._job: Any = None
-        self._recolor_job: Any = None
+        self.files = PaletteFiles(ctx, self.state, SavedPalettes(Path(ctx.data_dir()) / "palettes"))
         self._build()
-        self.state.add_listener(self._on_state_changed)
+        self.state.changed.connect(self._on_state_changed)
         ctx.document_opened.connect(self._on_document_opened)
         ctx.palette_requested.connect(self._on_palette_requested)
         ctx.canvas.region_selected.connect(self._on_canvas_region_selected)
         ctx.canvas.pixel_picked.connect(self._on_canvas_pixel_picked)
         ctx.canvas.tool_changed.connect(self._on_canvas_tool_changed)
-        self._refresh_saved()
+        ctx.project_extras[self.SETTINGS.section] = self.project_state
         self._on_state_changed()
 
     # -- layout -----------------------------------------------------------------------------------
@@ -122,10 +134,8 @@ class PalettePanel(PaletteFilesMixin, QWidget):
 
         self.swatch_list = SwatchList()
         layout.addWidget(self.swatch_list)
-        self.info_label = QLabel("Open an image, then Extract.")
-        self.info_label.setWordWrap(True)
-        self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.info_label)
+        self.note("Open an image, then Extract.")
+        layout.addWidget(self.message)
         edit_row = QHBoxLayout()
         self.remove_button = QPushButton("Remove colour")
         self.recolor_box = QCheckBox("Recolour preview")
@@ -141,8 +151,7 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         self.harmony_combo.addItems(list(HARMONIES))
         self.harmony_combo.setCurrentText(self.settings["harmony"])
         self.wheel_combo = QComboBox()
-        self.wheel_combo.addItems(["ryb", "oklch"])
-        self.wheel_combo.setItemText(0, "ryb")
+        self.wheel_combo.addItems(list(WHEELS))
         self.wheel_combo.setCurrentText(self.settings["wheel"])
         h_row.addWidget(self.harmony_combo, 1)
         h_row.addWidget(self.wheel_combo)
@@ -154,16 +163,7 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         h_layout.addWidget(self.wheel, 1)
         layout.addWidget(harmony_box, 1)
 
-        files = QHBoxLayout()
-        self.import_button = QPushButton("Import…")
-        self.export_button = QPushButton("Export…")
-        self.save_button = QPushButton("Save…")
-        self.saved_combo = QComboBox()
-        self.saved_combo.setToolTip("Saved palettes: pick one to load it")
-        for w in (self.import_button, self.export_button, self.save_button):
-            files.addWidget(w)
-        layout.addLayout(files)
-        layout.addWidget(self.saved_combo)
+        layout.addWidget(self.files)
 
         self.extract_button.clicked.connect(self._on_extract_clicked)
         self.region_button.toggled.connect(self._on_region_toggled)
@@ -177,10 +177,6 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         self.recolor_box.toggled.connect(self._on_recolor_toggled)
         self.harmony_combo.currentTextChanged.connect(self._on_harmony_changed)
         self.wheel_combo.currentTextChanged.connect(self._on_harmony_changed)
-        self.import_button.clicked.connect(self._on_import_clicked)
-        self.export_button.clicked.connect(self._on_export_clicked)
-        self.save_button.clicked.connect(self._on_save_clicked)
-        self.saved_combo.activated.connect(self._on_saved_activated)
         self._update_count_label()
 
     # -- extraction -------------------------------------------------------------------------------
@@ -202,25 +198,34 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         doc = self.ctx.document()
         return None if doc is None else doc.flatten()
 
-    def extract(self) -> Any:
-        """Recompute the palette in the job runner; a newer request cancels a stale one (key "palette")."""
+    def extract(self, auto: bool = False) -> Job | None:
+        """Recompute the palette in the job runner; a newer request cancels a stale one.
+
+        ``auto`` (a picture was opened) replaces the palette without an undo step."""
         pixels = self._pixels()
         if pixels is None:
-            self.info_label.setText("Open an image first.")
+            self.note("Open an image first.")
             return None
         config = self.config()
-        job = self.ctx.runner.submit("Palette", lambda: extract_palette(pixels, config), key="palette")
-        job.succeeded.connect(self._on_job_succeeded)
-        self._job = job
-        return job
+        return self.start_job(
+            "Palette",
+            lambda: extract_palette_steps(pixels, config),
+            key=EXTRACT_KEY,
+            done=lambda result: self._on_extract_done(result, auto),
+        )
 
-    def _on_job_succeeded(self, result: Any) -> None:
+    def _on_extract_done(self, result: Any, auto: bool) -> None:
         swatches = [Swatch(c.rgb, "", c.share) for c in result.colors]
         where = "region" if self.region else "image"
-        self.ctx.undo_stack.push(SetSwatchesCommand(self.state, swatches, f"Extract {len(swatches)} colours"))
-        text = f"{len(swatches)} colours from the {where}; mean ΔE00 to the nearest colour {result.mean_delta_e:.1f}"
-        self.info_label.setText(text)
-        self.ctx.status("Palette: " + text)
+        if auto:
+            self.state.set_swatches(swatches)
+        else:
+            text = f"Extract {len(swatches)} colours"
+            self.ctx.palette_undo_stack.push(SetSwatchesCommand(self.state, swatches, text))
+        self.say(
+            f"Palette: {len(swatches)} colours from the {where}; "
+            f"mean ΔE00 to the nearest colour {result.mean_delta_e:.1f}"
+        )
 
     # -- state → widgets --------------------------------------------------------------------------
     def _on_state_changed(self) -> None:
@@ -231,8 +236,6 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         wheel = self.wheel_combo.currentText()
         self.closest_label.setText(f"Closest harmony: {closest_harmony(colors, wheel)}" if colors else "")
         self.remove_button.setEnabled(self.swatch_list.selected >= 0)
-        self.export_button.setEnabled(bool(swatches))
-        self.save_button.setEnabled(bool(swatches))
         self._update_harmony()
         if self.recolor_box.isChecked():
             self._start_recolor()
@@ -255,71 +258,67 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         self.count_slider.setEnabled(not self.auto_box.isChecked())
 
     # -- option slots -----------------------------------------------------------------------------
-    def _remember(self, **values: Any) -> None:
-        self.settings.update(values)
-        self.ctx.save_preferences()
-
     def _on_extract_clicked(self) -> None:
         self.region = None
         self.extract()
 
     def _on_count_changed(self, value: int) -> None:
         self._update_count_label()
-        self._remember(colors=value)
+        self.settings.update(colors=value)
         if self._has_pixels():
             self.extract()
 
     def _on_auto_toggled(self, checked: bool) -> None:
         self._update_count_label()
-        self._remember(auto=checked)
+        self.settings.update(auto=checked)
         if self._has_pixels():
             self.extract()
 
     def _on_option_changed(self, _text: str) -> None:
         mood = self.mood_combo.currentText()
-        self._remember(mood="" if mood == "any mood" else mood)
+        self.settings.update(mood="" if mood == "any mood" else mood)
         if self._has_pixels():
             self.extract()
 
     def _on_sort_changed(self, key: str) -> None:
-        self._remember(sort=key)
+        self.settings.update(sort=key)
         colors = [PaletteColor.from_rgb(s.rgb, s.share or 0.0) for s in self.state.swatches]
         by_rgb = {s.rgb: s for s in self.state.swatches}
         ordered = [by_rgb[c.rgb] for c in sort_colors(colors, key)]
         if ordered != list(self.state.swatches):
-            self.ctx.undo_stack.push(SetSwatchesCommand(self.state, ordered, f"Sort by {key}"))
+            self.ctx.palette_undo_stack.push(SetSwatchesCommand(self.state, ordered, f"Sort by {key}"))
 
     def _on_harmony_changed(self, _text: str) -> None:
-        self._remember(harmony=self.harmony_combo.currentText(), wheel=self.wheel_combo.currentText())
+        self.settings.update(harmony=self.harmony_combo.currentText(), wheel=self.wheel_combo.currentText())
         self._on_state_changed()
 
     def _on_swatch_clicked(self, index: int) -> None:
         rgb = self.state.swatches[index].rgb
         QGuiApplication.clipboard().setText("#{:02x}{:02x}{:02x}".format(*rgb))
-        self.info_label.setText(describe(rgb) + "   (hex copied)")
+        self.note(describe(rgb) + "   (hex copied)")
         self.remove_button.setEnabled(True)
         self._update_harmony()
 
     def _on_remove_clicked(self) -> None:
         i = self.swatch_list.selected
         if 0 <= i < len(self.state):
-            self.ctx.undo_stack.push(RemoveSwatchCommand(self.state, i))
+            self.ctx.palette_undo_stack.push(remove_swatch_command(self.state, i))
             self.swatch_list.set_selected(-1)
             self.remove_button.setEnabled(False)
 
     # -- canvas tools -----------------------------------------------------------------------------
     def _on_region_toggled(self, checked: bool) -> None:
-        if checked:
-            self.pick_button.setChecked(False)
-            self.ctx.canvas.set_tool("select_rect")
-        elif self.ctx.canvas.tool == "select_rect":
-            self.ctx.canvas.set_tool("pan")
+        self._take_tool("select_rect", checked, other=self.pick_button)
 
     def _on_pick_toggled(self, checked: bool) -> None:
+        self._take_tool("pick", checked, other=self.region_button)
+
+    def _take_tool(self, tool: str, checked: bool, other: QPushButton) -> None:
+        """A tool button on: the canvas takes that tool (the other button goes off); off: back to pan."""
         if checked:
-            self.region_button.setChecked(False)
-            self.ctx.canvas.set_tool("pick")
-        elif self.ctx.canvas.tool == "pick":
+            other.setChecked(False)
+            self.ctx.canvas.set_tool(tool)
+        elif self.ctx.canvas.tool == tool:
             self.ctx.canvas.set_tool("pan")
 
     def _on_canvas_tool_changed(self, tool: str) -> None:
@@ -342,15 +341,39 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         if self.state.contains_rgb(rgb):  # type: ignore[arg-type]
             self.ctx.status(f"{describe(rgb)} is already in the palette")  # type: ignore[arg-type]
             return
-        self.ctx.undo_stack.push(AddSwatchCommand(self.state, Swatch(rgb)))  # type: ignore[arg-type]
-        self.info_label.setText(describe(rgb) + "   (added)")  # type: ignore[arg-type]
+        self.ctx.palette_undo_stack.push(add_swatch_command(self.state, Swatch(rgb)))  # type: ignore[arg-type]
+        self.note(describe(rgb) + "   (added)")  # type: ignore[arg-type]
 
     # -- documents and requests -------------------------------------------------------------------
     def _on_document_opened(self) -> None:
         self._source = None
         self.region = None
-        if self.ctx.document() is not None:
-            self.extract()
+        doc = self.ctx.document()
+        if doc is None:
+            return
+        saved = doc.extras.get(self.SETTINGS.section)
+        if isinstance(saved, dict) and self._restore(saved):
+            return
+        self.extract(auto=True)
+
+    def project_state(self) -> dict[str, Any]:
+        """The palette saved with a project (``Document.extras["palette"]``)."""
+        return {
+            "name": self.state.name,
+            "swatches": [{"rgb": list(s.rgb), "name": s.name, "share": s.share} for s in self.state.swatches],
+        }
+
+    def _restore(self, saved: dict[str, Any]) -> bool:
+        try:
+            swatches = [
+                Swatch(tuple(int(v) for v in item["rgb"]), str(item.get("name", "")), item.get("share"))
+                for item in saved.get("swatches", [])
+            ]
+        except (KeyError, TypeError, ValueError):
+            return False  # a damaged entry: extract afresh
+        self.state.set_swatches(swatches, str(saved.get("name", self.state.name)))
+        self.note(f"{len(swatches)} colours saved with the project")
+        return True
 
     def _on_palette_requested(self, pixels: Any) -> None:
         self._source = np.ascontiguousarray(pixels)
@@ -362,8 +385,7 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         if checked:
             self._start_recolor()
         else:
-            if self._recolor_job is not None and self._recolor_job.is_running:
-                self._recolor_job.cancel()
+            self.stop_job(RECOLOUR_KEY)
             self.ctx.canvas.set_preview(None)
 
     def _start_recolor(self) -> None:
@@ -371,11 +393,12 @@ class PalettePanel(PaletteFilesMixin, QWidget):
         if doc is None or not len(self.state):
             return
         pixels, pal = doc.flatten(), [s.rgb for s in self.state.swatches]
-        job = self.ctx.runner.submit(
-            "Recolour preview", lambda: posterize_gen(pixels, pal), key="palette-recolour"
+        self.start_job(
+            "Recolour preview",
+            lambda: posterize_steps(pixels, pal),
+            key=RECOLOUR_KEY,
+            done=self._on_recolor_done,
         )
-        job.succeeded.connect(self._on_recolor_done)
-        self._recolor_job = job
 
     def _on_recolor_done(self, pixels: Any) -> None:
         if self.recolor_box.isChecked():

@@ -1,7 +1,9 @@
 """The open document: the original image and result layers stacked over it.
 
-Qt-free. Every change goes through a method here (the Qt undo commands call these), and each change
-emits ``changed`` so views can refresh.
+Qt-free. Every change goes through a method here (the Qt undo commands call these) and emits the event of
+the field it changed (``events.opacity(index)``, ``events.visible(index)``, ``events.layers()``,
+``events.image()``), then ``events.changed()``; a view connects to the fields it draws, so an opacity tick
+repaints from cached layer images instead of rebuilding them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ class Layer:
     provenance: dict[str, Any] = field(default_factory=dict)
 
 
+class DocumentEvents:
+    """One :class:`Event` per field of a :class:`Document`; ``changed`` follows each of the others."""
+
+    def __init__(self) -> None:
+        self.image = Event()  # () the base image (and with it the layers) was replaced, e.g. a crop
+        self.layers = Event()  # () a layer was added or removed
+        self.opacity = Event()  # (index) a layer's opacity
+        self.visible = Event()  # (index) a layer's visibility
+        self.changed = Event()  # () anything above
+
+
 class Document:
     """An image being worked on: the untouched original plus layers (bottom to top)."""
 
@@ -44,12 +57,16 @@ class Document:
         self.path = path
         self.name = name or (path.name if path else "Untitled")
         self.layers: list[Layer] = []
-        self.changed = Event()
+        #: Atelier's per-picture extras read from a project (palette, guides); panels restore from it.
+        self.extras: dict[str, Any] = {}
+        self.events = DocumentEvents()
+        self.changed = self.events.changed  # for listeners that redo everything on any change
         self._flat: np.ndarray | None = None  # flatten() cache, dropped on every change
 
-    def _changed(self) -> None:
+    def _changed(self, event: Event, *args: Any) -> None:
         self._flat = None
-        self.changed.emit()
+        event.emit(*args)
+        self.events.changed.emit()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -70,23 +87,23 @@ class Document:
         _as_rgba(layer.image)
         index = len(self.layers) if index is None else index
         self.layers.insert(index, layer)
-        self._changed()
+        self._changed(self.events.layers)
         return index
 
     def remove_layer(self, index: int) -> Layer:
         layer = self.layers.pop(index)
-        self._changed()
+        self._changed(self.events.layers)
         return layer
 
     def set_opacity(self, index: int, opacity: float) -> None:
         if not np.isfinite(opacity):
             raise ValueError("opacity must be a number")
         self.layers[index].opacity = float(min(1.0, max(0.0, opacity)))
-        self._changed()
+        self._changed(self.events.opacity, index)
 
     def set_visible(self, index: int, visible: bool) -> None:
         self.layers[index].visible = bool(visible)
-        self._changed()
+        self._changed(self.events.visible, index)
 
     def replace_image(
         self, image: np.ndarray, layers: list[Layer] | None = None
@@ -96,8 +113,17 @@ class Document:
         old = (self.image, self.layers)
         self.image = np.ascontiguousarray(image)
         self.layers = list(layers) if layers is not None else []
-        self._changed()
+        self._changed(self.events.image)
         return old
+
+    def snapshot(self) -> Document:
+        """A copy sharing the (never mutated in place) pixel arrays, for saving in another thread."""
+        copy = Document(self.image, self.path, self.name)
+        copy.layers = [
+            Layer(la.name, la.image, la.opacity, la.visible, dict(la.provenance)) for la in self.layers
+        ]
+        copy.extras = dict(self.extras)
+        return copy
 
     # -- rendering -----------------------------------------------------------------------------
     def flatten(self, upto: int | None = None) -> np.ndarray:

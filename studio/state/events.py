@@ -1,4 +1,8 @@
-"""A tiny observer list, so Qt-free state can tell the Qt layer that it changed."""
+"""The one event mechanism of ``studio/state``: Qt-free state tells the Qt layer what changed.
+
+Each state object has one :class:`Event` per field that views draw (``Document.events.opacity``, …) or one
+``changed`` event carrying the names of the fields that changed (the overlay models), never a second kind.
+"""
 
 from __future__ import annotations
 

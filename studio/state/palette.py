@@ -1,39 +1,24 @@
-"""The palette being edited (Qt-free) and the saved-palette shelf on disk.
+"""The palette being edited (Qt-free).
 
-The Palette panel's QUndoCommands call these methods; listeners (plain callables) hear every change so the
-panel can redraw. Saved palettes are JSON files (``studio.io.palette_files``) in one folder.
+The Palette panel's QUndoCommands call these methods; ``changed`` (a :class:`studio.state.events.Event`)
+tells the panel to redraw. The shelf of saved palettes on disk is ``studio.io.saved_palettes``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
-from studio.io.palette_files import PaletteDocument, PaletteFileError, Swatch, export_palette, import_palette
-
-Listener = Callable[[], None]
+from studio.state.events import Event
+from studio.state.swatches import PaletteDocument, Swatch
 
 
 class PaletteState:
-    """An ordered list of swatches with a name; every mutation notifies the listeners."""
+    """An ordered list of swatches with a name; every mutation emits ``changed()``."""
 
     def __init__(self, name: str = "Untitled palette", swatches: Sequence[Swatch] = ()) -> None:
         self.name = name
         self._swatches: list[Swatch] = list(swatches)
-        self._listeners: list[Listener] = []
-
-    # -- observation ------------------------------------------------------------------------------
-    def add_listener(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
-    def remove_listener(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        self.changed = Event()
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -55,64 +40,20 @@ class PaletteState:
         self._swatches = list(swatches)
         if name is not None:
             self.name = name
-        self._notify()
+        self.changed.emit()
         return previous
 
     def insert(self, swatch: Swatch, index: int | None = None) -> int:
         """Insert a swatch (at the end by default); returns its index."""
         index = len(self._swatches) if index is None else max(0, min(index, len(self._swatches)))
         self._swatches.insert(index, swatch)
-        self._notify()
+        self.changed.emit()
         return index
 
     def remove(self, index: int) -> Swatch:
         swatch = self._swatches.pop(index)
-        self._notify()
+        self.changed.emit()
         return swatch
 
     def contains_rgb(self, rgb: tuple[int, int, int]) -> bool:
         return any(s.rgb == rgb for s in self._swatches)
-
-
-_SAFE = re.compile(r"[^\w\- ]+", re.UNICODE)
-
-
-class SavedPalettes:
-    """Palettes kept across restarts: one ``<name>.json`` per palette in ``folder``."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-
-    def _path(self, name: str) -> Path:
-        stem = _SAFE.sub("_", name).strip(" .") or "palette"
-        return self.folder / f"{stem[:80]}.json"
-
-    def names(self) -> list[str]:
-        if not self.folder.is_dir():
-            return []
-        names = []
-        for path in sorted(self.folder.glob("*.json")):
-            try:
-                names.append(import_palette(path).name or path.stem)
-            except PaletteFileError:
-                continue  # a damaged file is skipped, not fatal; it stays on disk for the user
-        return names
-
-    def save(self, palette: PaletteDocument) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        return export_palette(self._path(palette.name), palette)
-
-    def load(self, name: str) -> PaletteDocument:
-        for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
-            try:
-                doc = import_palette(path)
-            except PaletteFileError:
-                continue
-            if (doc.name or path.stem) == name:
-                return doc
-        raise PaletteFileError(f"no saved palette named {name!r}")
-
-    def delete(self, name: str) -> None:
-        path = self._path(name)
-        if path.exists():
-            path.unlink()

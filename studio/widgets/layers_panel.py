@@ -16,6 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.context import AppContext
+from studio.state.document import Layer
+
+
+def _show_layer(item: QListWidgetItem, layer: Layer) -> None:
+    item.setText(f"{layer.name}  ({round(layer.opacity * 100)} %)")
+    item.setData(Qt.ItemDataRole.ForegroundRole, None if layer.visible else Qt.GlobalColor.gray)
 
 
 class LayersPanel(QWidget):
@@ -48,7 +54,8 @@ class LayersPanel(QWidget):
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self._updating = False
-        ctx.document_changed.connect(self.refresh)
+        ctx.layers_changed.connect(self.refresh)
+        ctx.layer_look_changed.connect(self._on_ctx_layer_look_changed)
         self.refresh()
 
     def _layer_index(self, row: int) -> int:
@@ -62,9 +69,8 @@ class LayersPanel(QWidget):
         self.list.clear()
         if doc is not None:
             for layer in reversed(doc.layers):
-                item = QListWidgetItem(f"{layer.name}  ({round(layer.opacity * 100)} %)")
-                if not layer.visible:
-                    item.setForeground(Qt.GlobalColor.gray)
+                item = QListWidgetItem()
+                _show_layer(item, layer)
                 self.list.addItem(item)
             self.list.addItem(QListWidgetItem("Original" + (f" — {doc.name}" if doc.name else "")))
         count = self.list.count()
@@ -72,6 +78,17 @@ class LayersPanel(QWidget):
             self.list.setCurrentRow(min(max(current, 0), count - 1))
         self._updating = False
         self._sync_controls()
+
+    def _on_ctx_layer_look_changed(self, index: int) -> None:
+        """One layer's opacity or visibility: only its row and the controls follow."""
+        doc = self.ctx.document()
+        item = self.list.item(len(doc.layers) - 1 - index) if doc is not None else None
+        if item is None or not 0 <= index < len(doc.layers):
+            self.refresh()
+            return
+        _show_layer(item, doc.layers[index])
+        if index == self._selected():
+            self._sync_controls()
 
     def _selected(self) -> int:
         doc = self.ctx.document()

@@ -127,3 +127,18 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys):
     )
     _fails_with_one_line(capsys, ["compose", good, "--guide", "thirds", "-o", good], "a.png")
     _fails_with_one_line(capsys, ["compose"], "IMAGE")
+
+
+def test_layered_output_puts_the_guide_on_its_own_layer(tmp_path):
+    from studio.io.ora import read_ora
+
+    src = tmp_path / "grey.png"
+    Image.new("RGB", (300, 150), (128, 128, 128)).save(src)
+    out = tmp_path / "out.ora"
+    assert main(["compose", str(src), "--guide", "thirds", "-o", str(out)]) == 0
+    doc = read_ora(out).document
+    assert (doc.image == 128).all()  # the picture untouched
+    (guide,) = doc.layers
+    assert guide.name == "Guide: thirds" and guide.provenance["guide"] == "thirds"
+    drawn = np.nonzero(guide.image[20, :, 3])[0]
+    assert {100, 200} <= set(drawn) and set(drawn) <= {99, 100, 101, 199, 200, 201}

@@ -121,3 +121,24 @@ def test_never_overwrites_an_input(tmp_path, capsys):
 def test_module_and_help_do_not_import_torch():
     code = "import sys, studio.cli as c, studio.commands.stylize; c.build_parser(); assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("ext", [".ora", ".psd"])
+def test_layered_output_has_the_photo_and_the_result_on_top(tmp_path, ext):
+    out = tmp_path / f"cat{ext}"
+    assert main(["stylize", str(PHOTO), str(STYLE), "-o", str(out), *FAST]) == 0
+    if ext == ".ora":
+        from studio.io.ora import read_ora
+
+        doc = read_ora(out).document
+        assert doc.size == (32, 21) and len(doc.layers) == 1
+        top = doc.layers[0]
+        assert top.name == "Stylized after picabia_udnie" and top.opacity == 1.0 and top.visible
+        assert top.provenance["content"] == "chelsea.png"
+        assert not np.array_equal(top.image[..., :3], doc.image[..., :3])
+    else:
+        from psd_tools import PSDImage
+
+        psd = PSDImage.open(out)
+        assert [la.name for la in psd] == ["Original", "Stylized after picabia_udnie"]
+        assert psd.size == (32, 21) and list(psd)[1].opacity == 255

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from PIL import Image
+from PySide6.QtWidgets import QMessageBox
 
 
 @pytest.fixture
@@ -8,6 +9,7 @@ def window(qtbot):
     from studio.main_window import MainWindow
 
     w = MainWindow()
+    w.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # tests that check the prompt replace it
     qtbot.addWidget(w)
     w.resize(1000, 700)
     w.show()

@@ -14,7 +14,9 @@ def test_menus_and_standard_shortcuts(window):
     assert titles == ["&File", "&Edit", "&View", "&Help"]
     shortcuts = {
         window.open_action: "Ctrl+O",
-        window.export_action: "Ctrl+S",
+        window.save_action: "Ctrl+S",
+        window.save_as_action: "Ctrl+Shift+S",
+        window.export_action: "Ctrl+E",
         window.undo_action: "Ctrl+Z",
         window.redo_action: "Ctrl+Shift+Z",
         window.fit_action: "Ctrl+0",
@@ -286,3 +288,25 @@ def test_o_cycles_guides_and_shift_o_flips_in_the_window(qtbot, window, photo):
     guide.update(kind="golden-spiral")  # Shift+O flips the guides that have an orientation
     qtbot.keyClick(window.canvas, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
     assert (guide.flip_h, guide.flip_v) == (True, False)
+
+
+def test_esc_stops_the_newest_job_and_undo_clears_a_stale_outcome(qtbot, window):
+    import time
+
+    from models.progress import Progress
+
+    def slow():
+        for i in range(10_000):
+            time.sleep(0.01)
+            yield Progress(i, 10_000, "waiting")
+
+    window.ctx.open_array(np.zeros((8, 8, 3), np.uint8))
+    job = window.ctx.runner.submit("Slow", slow)
+    window.stop_action.trigger()  # what Esc does
+    qtbot.waitUntil(lambda: not job.is_running, timeout=10000)
+    assert job.state.value == "cancelled"
+    window.ctx.add_result_layer("layer", np.zeros((8, 8, 3), np.uint8))
+    window.ctx.status("Added a layer; Undo removes it.")
+    assert window.statusBar().currentMessage().startswith("Added")
+    window.undo_action.trigger()
+    assert window.statusBar().currentMessage() == ""

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.io.atomic import TEMP_PREFIX
+from atelier_common.atomic import TEMP_PREFIX
 from studio.io.images import (
     PROVENANCE_KEY,
     ImageLoadError,

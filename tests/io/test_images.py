@@ -12,14 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
+from atelier_common.images import IMAGE_EXTENSIONS, is_image_path
 from models.progress import Progress
-from studio.io.images import (
-    IMAGE_EXTENSIONS,
-    LoadedImage,
-    is_image_path,
-    load_image,
-    load_image_steps,
-)
+from studio.io.images import LoadedImage, load_image, load_image_steps
 
 RNG = np.random.default_rng(7)
 

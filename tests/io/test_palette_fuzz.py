@@ -84,3 +84,12 @@ def test_kpl_huge_float_is_clipped_not_overflowing():
             '<ColorSet><ColorSetEntry><sRGB r="1e308" g="0" b="-1e308"/></ColorSetEntry></ColorSet>',
         )
     assert decode_palette(buf.getvalue(), ".kpl").swatches[0].rgb == (255, 0, 0)
+
+
+def test_kpl_from_a_future_zip_version_is_an_error():
+    # Found by the fuzzer: a central directory asking for zip version 8.4 raised NotImplementedError.
+    data = bytearray(encode_palette(SEED, ".kpl"))
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6] = 84  # "version needed to extract"
+    with pytest.raises(PaletteFileError):
+        decode_palette(bytes(data), ".kpl")

@@ -4,6 +4,7 @@ import time
 import numpy as np
 import pytest
 
+from atelier_common.errors import UserError
 from models.progress import Progress
 
 pytestmark = pytest.mark.gui
@@ -72,7 +73,7 @@ def test_cancel_stops_within_half_a_second_and_keeps_latest_preview(qtbot, runne
 def test_error_goes_to_the_reporter_with_a_readable_message(qtbot, runner):
     def factory():
         yield Progress(1, 2)
-        raise ValueError("the style image is too small (8×8); use at least 32×32")
+        raise UserError("the style image is too small (8×8); use at least 32×32")
 
     reports = []
     runner.reporter.reported.connect(lambda title, msg, details: reports.append((title, msg, details)))
@@ -95,7 +96,25 @@ def test_unexpected_errors_name_their_type(qtbot, runner):
     job = runner.submit("load", factory)
     with qtbot.waitSignal(job.finished, timeout=5000):
         pass
-    assert reports == ["KeyError: 'conv1.weight'"]
+    assert reports == ["Unexpected error (KeyError: 'conv1.weight')."]
+
+
+def test_errors_are_told_apart_by_type_not_by_name():
+    from studio.jobs.errors import readable_error
+
+    class ImageLoadError(Exception):  # the name of a user-facing error, but not one
+        pass
+
+    class Mine(UserError):
+        pass
+
+    assert readable_error(Mine("photo.png: the file is truncated")) == "photo.png: the file is truncated"
+    assert readable_error(ImageLoadError("x")) == "Unexpected error (ImageLoadError: x)."
+    assert readable_error(ValueError("bad")) == "Unexpected error (ValueError: bad)."
+    assert (
+        readable_error(PermissionError(13, "Permission denied", "/x/y.png")) == "/x/y.png: Permission denied"
+    )
+    assert readable_error(MemoryError()).startswith("Not enough memory")
 
 
 def test_factory_error_is_reported_too(qtbot, runner):

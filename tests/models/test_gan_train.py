@@ -11,6 +11,7 @@ from PIL import Image
 from models.gan import GanArch, GanModel, GanTrainError, TrainConfig, load_checkpoint, train
 from models.gan.training import TrainProgress
 from models.progress import drive
+from studio.io.images import read_pixels
 
 TINY = GanArch(resolution=32, z_dim=16, ngf=8, ndf=8)
 
@@ -37,7 +38,7 @@ def folder(tmp_path):
 def test_trains_saves_and_reports_skipped_files(folder, tmp_path):
     out = tmp_path / "m.safetensors"
     reports = []
-    result = drive(train(folder, out, _config()), reports.append)
+    result = drive(train(folder, out, _config(), read_image=read_pixels), reports.append)
     assert result.steps == 3 and result.images == 4 and not result.stopped
     reasons = {p.name: why for p, why in result.skipped}
     assert set(reasons) == {"broken.png", "notes.txt", "tiny.png"}
@@ -57,13 +58,13 @@ def test_too_few_images_is_a_clear_error(tmp_path):
     Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(root / "one.png")
     (root / "bad.jpg").write_bytes(b"nope")
     with pytest.raises(GanTrainError, match=r"found 1 usable image.*at least 3.*bad\.jpg"):
-        drive(train(root, tmp_path / "m.safetensors", _config()))
+        drive(train(root, tmp_path / "m.safetensors", _config(), read_image=read_pixels))
     assert not (tmp_path / "m.safetensors").exists()
 
 
 def test_stop_keeps_a_usable_checkpoint_and_resume_continues(folder, tmp_path):
     out = tmp_path / "m.safetensors"
-    gen = train(folder, out, _config(steps=50))
+    gen = train(folder, out, _config(steps=50), read_image=read_pixels)
     done = 0
     for report in gen:
         if isinstance(report, TrainProgress) and report.d_loss is not None:
@@ -72,7 +73,9 @@ def test_stop_keeps_a_usable_checkpoint_and_resume_continues(folder, tmp_path):
                 break
     gen.close()  # what the job runner does on Stop
     assert load_checkpoint(out, training=True).steps == 2
-    result = drive(train(folder, tmp_path / "m2.safetensors", _config(steps=2), resume=out))
+    result = drive(
+        train(folder, tmp_path / "m2.safetensors", _config(steps=2), resume=out, read_image=read_pixels)
+    )
     assert result.steps == 4
     assert json.loads((tmp_path / "m2.json").read_text())["steps"] == 4
 
@@ -95,7 +98,7 @@ def test_generator_learns_the_colour_of_its_data(tmp_path):
         threads=1,
         preview_every_s=1e9,
     )
-    drive(train(root, out, config))
+    drive(train(root, out, config, read_image=read_pixels))
     pixels = np.stack([s.pixels for s in GanModel.load(out).sample(list(range(8)))]).astype(float)
     red, green, blue = pixels[..., 0].mean(), pixels[..., 1].mean(), pixels[..., 2].mean()
     assert red > green + 40 and red > blue + 40

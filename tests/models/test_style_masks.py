@@ -13,7 +13,9 @@ from models.style.config import Preset
 
 @pytest.fixture(autouse=True)
 def tiny_preset(monkeypatch):
-    monkeypatch.setitem(transfer.PRESETS, "draft", Preset(start=32, ratio=2.0, iters_coarse=10, iters_fine=10, lr=0.03))
+    monkeypatch.setitem(
+        transfer.PRESETS, "draft", Preset(start=32, ratio=2.0, iters_coarse=10, iters_fine=10, lr=0.03)
+    )
 
 
 def _photo(h: int = 48, w: int = 64) -> np.ndarray:

@@ -37,7 +37,9 @@ def test_cores_partition_the_image_and_margins_stay_inside(monkeypatch, h, w, co
         assert 0 <= t.y0 < t.y1 <= h and 0 <= t.x0 < t.x1 <= w
         cy0, cy1, cx0, cx1 = t.core
         cover[t.y0 + cy0 : t.y0 + cy1, t.x0 + cx0 : t.x0 + cx1] += 1
-        assert cy0 == min(margin, t.y0 + cy0) and cx0 == min(margin, t.x0 + cx0)  # full margin unless at an edge
+        assert cy0 == min(margin, t.y0 + cy0) and cx0 == min(
+            margin, t.x0 + cx0
+        )  # full margin unless at an edge
     assert (cover == 1).all()
     monkeypatch.setattr(tiles, "TILE_PIXELS", h * w)
     assert len(tiles.tile_grid(h, w, core, margin)) == 1  # small enough: one whole tile
@@ -45,11 +47,15 @@ def test_cores_partition_the_image_and_margins_stay_inside(monkeypatch, h, w, co
 
 @pytest.fixture
 def tiny_preset(monkeypatch):
-    monkeypatch.setitem(transfer.PRESETS, "draft", Preset(start=48, ratio=2.0, iters_coarse=8, iters_fine=8, lr=0.03))
+    monkeypatch.setitem(
+        transfer.PRESETS, "draft", Preset(start=48, ratio=2.0, iters_coarse=8, iters_fine=8, lr=0.03)
+    )
 
 
 def _run(size: int = 96) -> np.ndarray:
-    return drive(stylize(_photo(), [_painting()], StyleConfig(size=size, quality="draft"))).image.astype(float)
+    return drive(stylize(_photo(), [_painting()], StyleConfig(size=size, quality="draft"))).image.astype(
+        float
+    )
 
 
 def test_tiled_result_matches_the_untiled_one_and_shows_no_seams(monkeypatch, tiny_preset):
@@ -97,5 +103,7 @@ def test_print_sizes_are_estimated_and_refused_when_memory_is_short(monkeypatch)
 
     monkeypatch.setattr(budget, "available_bytes", lambda device="cpu": 512 * 1024**2)
     gen = stylize(_photo(), [_painting()], StyleConfig(size=6000, quality="draft"))
-    with pytest.raises(ValueError, match=r"6000×4000 result needs about .* GB of memory and this machine has 0.5 GB"):
+    with pytest.raises(
+        ValueError, match=r"6000×4000 result needs about .* GB of memory and this machine has 0.5 GB"
+    ):
         next(gen)

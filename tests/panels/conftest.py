@@ -16,4 +16,5 @@ def ctx(qtbot, tmp_path, monkeypatch):
     yield context
     running = [job.name for job in context.runner.jobs if job.is_running]
     context.runner.shutdown(20000)
+    context.flush_preferences()  # no save timer left to fire in a later test
     assert not running, f"test left jobs running: {running}"

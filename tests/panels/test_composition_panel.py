@@ -37,9 +37,11 @@ def test_settings_persist_in_preferences(qtbot, ctx, panel):
     from studio.state import preferences as prefs_mod
 
     panel.guide.update(kind="golden-spiral", flip_h=True, colour="#ff8800", visible=True)
-    # waitUntil treats a None result as success: return a real bool.
+    # Written a moment later (debounced). waitUntil treats a None result as success: return a real bool.
     qtbot.waitUntil(
-        lambda: bool(ctx.preferences.sections.get("composition", {}).get("guide", {}).get("flip_h"))
+        lambda: bool(
+            prefs_mod.load_preferences()[0].sections.get("composition", {}).get("guide", {}).get("flip_h")
+        )
     )
     saved, _problem = prefs_mod.load_preferences()
     assert saved.sections["composition"]["guide"]["kind"] == "golden-spiral"
@@ -86,7 +88,7 @@ def test_analysis_crop_apply_and_undo(qtbot, ctx, panel):
     with qtbot.waitSignal(job.finished, timeout=20000):
         pass
     assert panel.analysis is not None and panel.analysis.subject is not None
-    assert "•" in panel.advice_label.text()
+    assert "•" in panel.message.text()
     panel.heatmap_box.setChecked(True)
     assert panel.heatmap.visible and panel.heatmap.saliency is not None
     panel.crop_combo.setCurrentText("1:1")

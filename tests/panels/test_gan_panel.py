@@ -42,6 +42,7 @@ def panel(qtbot, ctx, tiny_model):
     p.model_combo.setCurrentIndex(p.model_combo.findData(str(tiny_model)))
     p.refresh(seeds=list(range(16)))
     qtbot.waitUntil(lambda: len(p.grid.samples) == 16, timeout=20000)
+    _wait_idle(qtbot, ctx)  # a superseded sample job may still be winding down
     return p
 
 
@@ -113,11 +114,11 @@ def test_pick_two_interpolate_cross_and_export(qtbot, ctx, panel, tmp_path):
     assert panel.strip.frames.shape == (6, 32, 32, 3)
     assert np.array_equal(panel.strip.frames[0], panel.grid.samples[2].pixels)
     gif = tmp_path / "anim.gif"
-    panel.ask_save_path = lambda *a: str(gif)
+    panel.actions.ask_save_path = lambda *a: str(gif)
     panel.strip.gif_button.click()
     qtbot.waitUntil(gif.exists, timeout=20000)
     folder = tmp_path / "frames"
-    panel.ask_folder = lambda *a: str(folder)
+    panel.actions.ask_folder = lambda *a: str(folder)
     panel.strip.png_button.click()
     qtbot.waitUntil(lambda: len(list(folder.glob("*.png"))) == 6, timeout=20000)
     panel.cross_button.click()
@@ -142,7 +143,7 @@ def test_send_style_palette_and_save(qtbot, ctx, panel, tmp_path):
         panel.palette_button.click()
     assert np.array_equal(pal.args[0], panel.grid.samples[3].pixels)
     target = tmp_path / "keep.png"
-    panel.ask_save_path = lambda *a: str(target)
+    panel.actions.ask_save_path = lambda *a: str(target)
     panel.save_button.click()
     qtbot.waitUntil(lambda: target.with_suffix(".json").exists(), timeout=20000)
     meta = json.loads(target.with_suffix(".json").read_text())
@@ -177,7 +178,7 @@ def test_train_stop_keeps_checkpoint_then_resume(qtbot, ctx, panel, tmp_path, mo
     info = json.loads(out.with_suffix(".json").read_text())
     assert info["steps"] >= 2 and info["data"]["skipped"] == 1
     assert panel.model_path() == out and box.resume_button.isEnabled()
-    assert "Stopped" in box.status_label.text()
+    assert "stopped" in box.status_label.text()
     box.steps_spin.setValue(2)
     box.resume_button.click()
     qtbot.waitUntil(lambda: box.train_button.isEnabled() and "Done" in box.status_label.text(), timeout=30000)

@@ -30,16 +30,14 @@ def _picture() -> np.ndarray:
 
 
 def _wait_colors(qtbot, panel, n):
-    qtbot.waitUntil(
-        lambda: len(panel.state) == n and not (panel._job and panel._job.is_running), timeout=10000
-    )
+    qtbot.waitUntil(lambda: len(panel.state) == n and panel.running_job("palette") is None, timeout=10000)
 
 
 def _open(qtbot, ctx, panel, pixels=None):
     panel.auto_box.setChecked(False)
     ctx.open_array(_picture() if pixels is None else pixels, "test")
     qtbot.waitUntil(lambda: len(panel.state) > 0, timeout=10000)
-    qtbot.waitUntil(lambda: not panel._job.is_running, timeout=10000)
+    qtbot.waitUntil(lambda: panel.running_job("palette") is None, timeout=10000)
 
 
 def test_registered_in_panels():
@@ -63,7 +61,7 @@ def test_slider_recomputes_live_and_supersedes_stale_jobs(qtbot, ctx, panel):
     jobs = []
     for value in (2, 3, 4):
         panel.count_slider.setValue(value)
-        jobs.append(panel._job)
+        jobs.append(panel.running_job("palette"))
     _wait_colors(qtbot, panel, 4)
     assert len({id(j) for j in jobs}) == 3  # each move submitted a job with key "palette"
     assert ctx.preferences.sections["palette"]["colors"] == 4
@@ -76,15 +74,15 @@ def test_undo_and_redo_palette_edits(qtbot, ctx, panel):
     first = panel.state.swatches
     panel.count_slider.setValue(4)
     _wait_colors(qtbot, panel, 4)
-    ctx.undo_stack.undo()
+    ctx.palette_undo_stack.undo()
     assert panel.state.swatches == first
-    ctx.undo_stack.redo()
+    ctx.palette_undo_stack.redo()
     assert len(panel.state) == 4
     panel.swatch_list.swatch_clicked.emit(0)
     panel.swatch_list.set_selected(0)
     panel.remove_button.click()
     assert len(panel.state) == 3
-    ctx.undo_stack.undo()
+    ctx.palette_undo_stack.undo()
     assert len(panel.state) == 4
 
 
@@ -95,7 +93,7 @@ def test_swatch_click_copies_hex_and_shows_rgb_hsv_lab(qtbot, ctx, panel):
     index = [s.rgb for s in panel.state.swatches].index(RED)
     panel.swatch_list.swatch_clicked.emit(index)
     assert QGuiApplication.clipboard().text() == "#dc1e1e"
-    text = panel.info_label.text()
+    text = panel.message.text()
     assert "RGB 220, 30, 30" in text and "HSV 0°, 86%, 86%" in text and "Lab 47." in text
 
 
@@ -110,7 +108,7 @@ def test_eyedropper_adds_a_pixel_undoably(qtbot, ctx, panel):
     assert panel.state.swatches[-1].rgb == GREEN and len(panel.state) == before + 1
     ctx.canvas.pixel_picked.emit(70, 50)  # already there: not added twice
     assert len(panel.state) == before + 1
-    ctx.undo_stack.undo()
+    ctx.palette_undo_stack.undo()
     assert len(panel.state) == before
     panel.pick_button.setChecked(False)
     assert ctx.canvas.tool == "pan"
@@ -139,18 +137,18 @@ def test_export_import_and_bad_file_reported(qtbot, ctx, panel, tmp_path):
     _wait_colors(qtbot, panel, 3)
     colors = [s.rgb for s in panel.state.swatches]
     for ext in (".gpl", ".ase", ".kpl", ".css", ".json", ".png"):
-        assert panel.export_to(tmp_path / f"p{ext}") is not None
-    ctx.undo_stack.push(
+        assert panel.files.export_to(tmp_path / f"p{ext}") is not None
+    ctx.palette_undo_stack.push(
         __import__("studio.panels.palette.commands", fromlist=["x"]).SetSwatchesCommand(
             panel.state, [], "clear"
         )
     )
-    assert panel.import_from(tmp_path / "p.ase")
+    assert panel.files.import_from(tmp_path / "p.ase")
     assert [s.rgb for s in panel.state.swatches] == colors
     bad = tmp_path / "bad.kpl"
     bad.write_bytes(b"junk")
     with qtbot.waitSignal(ctx.reporter.reported) as blocker:
-        assert not panel.import_from(bad)
+        assert not panel.files.import_from(bad)
     assert "bad.kpl" in blocker.args[1]
 
 
@@ -161,12 +159,12 @@ def test_saved_palettes_survive_a_restart(qtbot, ctx, panel):
     _open(qtbot, ctx, panel)
     _wait_colors(qtbot, panel, 3)
     colors = panel.state.swatches
-    path = panel.save_as("Flag")
+    path = panel.files.save_as("Flag")
     assert path.parent == ctx.data_dir() / "palettes" and path.exists()
     fresh = PalettePanel(ctx)  # a new panel reads the shelf from disk
     qtbot.addWidget(fresh)
-    assert fresh.saved_combo.findText("Flag") >= 0
-    fresh.load_saved("Flag")
+    assert fresh.files.saved_combo.findText("Flag") >= 0
+    fresh.files.load_saved("Flag")
     assert [s.rgb for s in fresh.state.swatches] == [s.rgb for s in colors]
 
 
@@ -202,3 +200,4 @@ def test_recolour_preview_goes_to_the_canvas(qtbot, ctx, panel):
     qtbot.waitUntil(lambda: ctx.canvas.has_preview, timeout=10000)
     panel.recolor_box.setChecked(False)
     assert not ctx.canvas.has_preview
+    qtbot.waitUntil(lambda: not ctx.runner.jobs, timeout=10000)  # a preview job may still be winding down

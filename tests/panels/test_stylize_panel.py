@@ -27,7 +27,7 @@ def panel(qtbot, ctx):
     p.resize(360, 640)
     p.show()
     p.set_output_size(32)
-    p.quality_combo.setCurrentIndex(p.quality_combo.findData("draft"))
+    p.controls.quality_combo.setCurrentIndex(p.controls.quality_combo.findData("draft"))
     _wait_idle(qtbot, ctx)  # thumbnails
     return p
 
@@ -75,7 +75,7 @@ def test_registered_shelf_has_bundled_paintings_and_vgg_is_greyed(panel):
         icon.pixelColor(x, y).name() for x in range(0, icon.width(), 8) for y in range(0, icon.height(), 8)
     }
     assert len(colours) > 5  # the painting's thumbnail, not the grey placeholder
-    combo = panel.backbone_combo
+    combo = panel.controls.backbone_combo
     index = combo.findData("vgg19")
     assert not combo.model().item(index).isEnabled()
     assert "vgg19-dcbb9e9d.pth" in combo.itemData(index, Qt.ItemDataRole.ToolTipRole)
@@ -86,7 +86,7 @@ def test_click_with_an_image_open_stylizes_into_an_undoable_layer(qtbot, ctx, pa
     previews = []
     ctx.canvas.set_preview = lambda px, orig=ctx.canvas.set_preview: (previews.append(px), orig(px))
     _click(qtbot, panel, "picabia_udnie.jpg")  # nothing open: a hint, no job
-    assert panel.job is None and "Open an image" in panel.status_label.text()
+    assert panel.job is None and "Open an image" in panel.message.text()
     _photo(ctx)
     _click(qtbot, panel, "picabia_udnie.jpg")
     assert panel.stylize_button.text() == "Stop"
@@ -106,7 +106,7 @@ def test_click_with_an_image_open_stylizes_into_an_undoable_layer(qtbot, ctx, pa
 def test_stop_keeps_the_latest_preview_as_the_result(qtbot, ctx, panel):
     _photo(ctx, 48, 64)
     panel.set_output_size(64)
-    panel.quality_combo.setCurrentIndex(panel.quality_combo.findData("fine"))
+    panel.controls.quality_combo.setCurrentIndex(panel.controls.quality_combo.findData("fine"))
     panel.shelf.select_paths([str(STYLES / "hokusai_great_wave.jpg")])
     qtbot.mouseClick(panel.stylize_button, Qt.MouseButton.LeftButton)
     job = panel.job
@@ -160,9 +160,9 @@ def test_dropped_and_requested_styles_are_kept_across_restarts(qtbot, ctx, panel
 def test_controls_persist_in_preferences(qtbot, ctx, panel):
     from studio.panels.stylize_panel import StylizePanel
 
-    panel.strength_slider.setValue(40)
-    panel.preserve_check.setChecked(True)
-    panel.scale_slider.setValue(10)
+    panel.controls.strength_slider.setValue(40)
+    panel.controls.preserve_check.setChecked(True)
+    panel.controls.scale_slider.setValue(10)
     cfg = panel.config()
     assert cfg.strength == 0.4 and cfg.preserve_colors and cfg.style_scale == pytest.approx(2.0)
     again = StylizePanel(ctx)

@@ -68,3 +68,24 @@ def test_flatten_is_cached_read_only_and_refreshed_on_change():
     doc.set_opacity(0, 0.5)
     second = doc.flatten()
     assert second is not first and abs(int(second[0, 0, 0]) - 100) <= 1
+
+
+def test_each_edit_emits_the_event_of_its_field_then_changed():
+    doc = Document(img())
+    seen = []
+    for name in ("image", "layers", "opacity", "visible", "changed"):
+        getattr(doc.events, name).connect(lambda *args, name=name: seen.append((name, *args)))
+    doc.insert_layer(Layer("a", img()))
+    doc.set_opacity(0, 0.5)
+    doc.set_visible(0, False)
+    doc.replace_image(img(value=9))
+    assert seen == [
+        ("layers",),
+        ("changed",),
+        ("opacity", 0),
+        ("changed",),
+        ("visible", 0),
+        ("changed",),
+        ("image",),
+        ("changed",),
+    ]

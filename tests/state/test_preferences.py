@@ -36,3 +36,16 @@ def test_unknown_values_are_repaired(tmp_path):
 
 def test_default_location_is_redirected_in_tests(tmp_path):
     assert "userdirs" in str(preferences_path())
+
+
+def test_autosave_interval_defaults_to_two_minutes_and_is_kept_in_range(tmp_path):
+    assert Preferences().autosave_minutes == 2
+    path = tmp_path / "p.json"
+    for raw, want in (("5", 5), ("-3", 0), ("1e9", 60), ('"soon"', 2), ("true", 2), ("NaN", 2)):
+        path.write_text('{"autosave_minutes": ' + raw + "}")
+        prefs, problem = load_preferences(path)
+        assert prefs.autosave_minutes == want, raw
+        assert (problem is None) == (want != 2), raw  # a value that falls back to its default gets a note
+    prefs.autosave_minutes = 7
+    save_preferences(prefs, path)
+    assert load_preferences(path)[0].autosave_minutes == 7

@@ -1,7 +1,8 @@
 """Job generators of the GAN panel (Qt-free; run in the job runner's torch pool).
 
-torch and the engine are imported inside the functions, so importing the panel stays light. Loaded models
-are cached by (path, modification time, device) so that a slider move re-renders without reloading.
+torch and the engine are imported inside the functions, so importing the panel stays light. The panel's
+:class:`ModelCache` keeps the loaded model by (path, modification time, device), so that a slider move
+re-renders without reloading.
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ import numpy as np
 
 from models.progress import Progress
 
-_CACHE: dict[tuple[str, float, str], Any] = {}
-_CACHE_LOCK = threading.Lock()
-
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -29,32 +27,40 @@ class PageSpec:
     title: str = ""
 
 
-def load_model(path: str | Path, device: str = "auto") -> Any:
-    """A cached ``GanModel`` for ``path`` (reloaded when the file changes)."""
-    from models.gan import GanModel
+class ModelCache:
+    """The one loaded ``GanModel`` (one at a time is plenty), shared by the jobs of a panel."""
 
-    path = Path(path)
-    try:
-        stamp = path.stat().st_mtime
-    except OSError:
-        stamp = -1.0
-    key = (str(path), stamp, device)
-    with _CACHE_LOCK:
-        model = _CACHE.get(key)
-        if model is None:
-            model = GanModel.load(path, device=device)
-            _CACHE.clear()  # one model at a time is plenty; free the previous one
-            _CACHE[key] = model
-        return model
+    def __init__(self) -> None:
+        self._key: tuple[str, float, str] | None = None
+        self._model: Any = None
+        self._lock = threading.Lock()  # jobs run in the torch pool's thread, one at a time, but be safe
+
+    def load(self, path: str | Path, device: str = "auto") -> Any:
+        """The ``GanModel`` for ``path`` (reloaded when the file changes)."""
+        from models.gan import GanModel
+
+        path = Path(path)
+        try:
+            stamp = path.stat().st_mtime
+        except OSError:
+            stamp = -1.0
+        key = (str(path), stamp, device)
+        with self._lock:
+            if self._key != key:
+                self._model = None  # free the previous one first
+                self._model = GanModel.load(path, device=device)
+                self._key = key
+            return self._model
 
 
-def seed_page(path: str | Path, seeds: list[int], device: str = "auto") -> PageSpec:
-    model = load_model(path, device)
+def seed_page(models: ModelCache, path: str | Path, seeds: list[int], device: str = "auto") -> PageSpec:
+    model = models.load(path, device)
     latents = np.stack([model.latent(s) for s in seeds])
     return PageSpec(latents, tuple({"seed": int(s)} for s in seeds), f"seeds {seeds[0]}–{seeds[-1]}")
 
 
 def variation_page(
+    models: ModelCache,
     path: str | Path,
     parent_latent: np.ndarray,
     parent_recipe: dict[str, Any],
@@ -66,7 +72,7 @@ def variation_page(
     """The parent first, then ``count`` variations of it."""
     from models.gan.sampling import vary_latent
 
-    load_model(path, device)
+    models.load(path, device)
     latents = [parent_latent] + [vary_latent(parent_latent, strength, seed + i) for i in range(count)]
     recipes = [parent_recipe] + [
         {"variation": seed + i, "strength": round(strength, 3), "of": parent_recipe} for i in range(count)
@@ -75,23 +81,28 @@ def variation_page(
 
 
 def render_page(
-    path: str | Path, spec: PageSpec | Any, truncation: float, device: str = "auto", chunk: int = 4
+    models: ModelCache,
+    path: str | Path,
+    spec: PageSpec | Any,
+    truncation: float,
+    device: str = "auto",
+    chunk: int = 4,
 ) -> Generator[Progress, None, list[Any]]:
     """Render a page (a :class:`PageSpec`, or a zero-argument callable making one in this thread) into
-    ``Sample``s, a few images per yield so that a newer request cancels it quickly."""
-    from models.gan import Sample
+    ``GanSample``s, a few images per yield so that a newer request cancels it quickly."""
+    from models.gan import GanSample
 
     yield Progress(0, 1, "loading model")
     if callable(spec):
         spec = spec()
-    model = load_model(path, device)
+    model = models.load(path, device)
     n = len(spec.latents)
     out: list[Any] = []
     for i in range(0, n, chunk):
         yield Progress(i, n, "sampling")
         pixels = model.render(spec.latents[i : i + chunk], truncation)
         out += [
-            Sample(p, z, truncation, r)
+            GanSample(p, z, truncation, r)
             for p, z, r in zip(pixels, spec.latents[i : i + chunk], spec.recipes[i : i + chunk], strict=True)
         ]
     yield Progress(n, n, "done")
@@ -99,13 +110,13 @@ def render_page(
 
 
 def interpolate(
-    path: str | Path, a: Any, b: Any, frames: int, truncation: float, device: str = "auto"
+    models: ModelCache, path: str | Path, a: Any, b: Any, frames: int, truncation: float, device: str = "auto"
 ) -> Generator[Progress, None, np.ndarray]:
     """Frames from sample ``a`` to ``b`` (N×H×W×3), rendered a few at a time."""
     from models.gan.sampling import slerp
 
     yield Progress(0, frames, "loading model")
-    model = load_model(path, device)
+    model = models.load(path, device)
     latents = np.stack([slerp(a.latent, b.latent, i / (frames - 1)) for i in range(frames)])
     out = []
     for i in range(0, frames, 4):
@@ -115,12 +126,12 @@ def interpolate(
 
 
 def cross_page(
-    path: str | Path, a: Any, b: Any, seed: int, count: int = 14, device: str = "auto"
+    models: ModelCache, path: str | Path, a: Any, b: Any, seed: int, count: int = 14, device: str = "auto"
 ) -> PageSpec:
     """A and B first, then ``count`` children of them (latent crossover with seeds ``seed, seed+1, …``)."""
     from models.gan.sampling import cross_latents
 
-    load_model(path, device)
+    models.load(path, device)
     latents = [a.latent, b.latent] + [cross_latents(a.latent, b.latent, seed + i) for i in range(count)]
     recipes = [a.recipe, b.recipe] + [
         {"cross": "mix", "a": a.recipe, "b": b.recipe, "mix_seed": seed + i} for i in range(count)
@@ -134,6 +145,7 @@ def train(
     """Train (or resume) a model on ``folder`` into ``out``; crops are large, as for whole paintings."""
     from models.gan import GanArch, TrainConfig, default_arch
     from models.gan import train as train_gan
+    from studio.io.images import read_pixels
 
     config = TrainConfig(
         # On resume the checkpoint's own architecture replaces this one (resolution is then 0).
@@ -145,18 +157,25 @@ def train(
         preview_every_s=10.0,
     )
     return (
-        yield from train_gan(folder, out, config, resume=resume, extra_info={"made_by": "Atelier GAN panel"})
+        yield from train_gan(
+            folder,
+            out,
+            config,
+            resume=resume,
+            extra_info={"made_by": "Atelier GAN panel"},
+            read_image=read_pixels,
+        )
     )
 
 
 def save_sample(
-    path: str | Path, sample: Any, model_path: str | Path, size: int | None
+    models: ModelCache, path: str | Path, sample: Any, model_path: str | Path, size: int | None
 ) -> Generator[Progress, None, Path]:
     """Save a sample as PNG with its JSON sidecar (optionally upsampled)."""
-    from models.gan.export import save_sample as _save
+    from studio.io.gan_files import save_sample as _save
 
     yield Progress(0, 1, f"saving {Path(path).name}")
-    out = _save(path, sample, load_model(model_path), size)
+    out = _save(path, sample, models.load(model_path), size)
     yield Progress(1, 1, "saved")
     return out
 
@@ -171,7 +190,7 @@ def upsampled(sample: Any, size: int) -> Generator[Progress, None, np.ndarray]:
 def export_frames(
     target: str | Path, frames: np.ndarray, as_gif: bool, meta: dict[str, Any]
 ) -> Generator[Progress, None, Path]:
-    from models.gan.export import save_frames, save_gif
+    from studio.io.gan_files import save_frames, save_gif
 
     yield Progress(0, 1, "exporting")
     target = Path(target)

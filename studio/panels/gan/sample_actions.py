@@ -1,54 +1,73 @@
 """Per-sample actions of the GAN panel: Send to canvas, Use as style, Extract palette, Save PNG, and the
-interpolation strip's jobs and exports. A mixin of :class:`studio.panels.gan_panel.GanPanel`, which provides
-``ctx``, ``grid``, ``strip``, ``send_size_combo``, ``settings``, ``model_path()`` and ``truncation()``."""
+interpolation strip's jobs and exports. Each runs through the panel's ``start_job``."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from atelier_common.names import safe_stem
 from studio.panels.gan import jobs
+
+if TYPE_CHECKING:
+    from studio.panels.gan_panel import GanPanel
 
 
 class SampleActions:
-    def _device(self) -> str:
-        return str(getattr(self.ctx.preferences, "device", "auto"))
+    """The actions on the selected sample(s) of ``panel``."""
+
+    def __init__(self, panel: GanPanel) -> None:
+        self.panel = panel
+        self.ctx = panel.ctx
 
     def _sample(self) -> Any | None:
-        picked = self.grid.selected()
+        picked = self.panel.grid.selected()
         return picked[0] if picked else None
 
     def _name(self, sample: Any) -> str:
-        model = self.model_path().stem if self.model_path() else "gan"
-        return re.sub(r"[^A-Za-z0-9_-]+", "_", f"gan_{model}_{sample.label}").strip("_")
+        path = self.panel.model_path()
+        return safe_stem(f"gan_{path.stem if path else 'gan'}_{sample.label}")
 
     def send_to_canvas(self) -> None:
         sample = self._sample()
         if sample is None:
             return
-        size = int(self.send_size_combo.currentData())
-        self.settings["send_size"] = size
-        self.ctx.save_preferences()
-        job = self.ctx.runner.submit(
-            "Upsample GAN sample", lambda: jobs.upsampled(sample, size), pool="torch"
+        size = int(self.panel.send_size_combo.currentData())
+        self.panel.settings.update(send_size=size)
+        name = f"GAN {sample.label}"
+        provenance = {
+            "tool": "atelier gan",
+            "sample": sample.label,
+            "recipe": getattr(sample, "recipe", None),
+        }
+        self.panel.start_job(
+            "Upsample GAN sample",
+            lambda: jobs.upsampled(sample, size),
+            pool="torch",
+            # A layer over the open picture (a new document only when none is open).
+            done=lambda pixels: self.ctx.send_to_canvas(pixels, name, provenance),
         )
-        job.succeeded.connect(lambda pixels, label=sample.label: self.ctx.open_array(pixels, f"GAN {label}"))
 
     def use_as_style(self) -> None:
-        sample, model = self._sample(), self.model_path()
+        sample, model = self._sample(), self.panel.model_path()
         if sample is None or model is None:
             return
         folder = self.ctx.data_dir() / "styles"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{self._name(sample)}.png"
-        job = self.ctx.runner.submit(
-            "Save GAN style", lambda: jobs.save_sample(target, sample, model, 512), pool="torch"
+        models = self.panel.models
+        self.panel.start_job(
+            "Save GAN style",
+            lambda: jobs.save_sample(models, target, sample, model, 512),
+            pool="torch",
+            done=self._on_style_saved,
         )
-        job.succeeded.connect(lambda path: self.ctx.request_style(str(path)))
-        job.succeeded.connect(lambda path: self.ctx.status(f"Added {Path(path).name} to the styles"))
+
+    def _on_style_saved(self, path: Path) -> None:
+        self.ctx.request_style(str(path))
+        self.ctx.status(f"Added {Path(path).name} to the styles")
 
     def extract_palette(self) -> None:
         sample = self._sample()
@@ -56,39 +75,35 @@ class SampleActions:
             self.ctx.request_palette(sample.pixels.copy())
 
     def ask_save_path(self, title: str, default: str, filters: str) -> str:  # tests replace this
-        path, _ = QFileDialog.getSaveFileName(self, title, default, filters)
+        path, _ = QFileDialog.getSaveFileName(self.panel, title, default, filters)
         return path
 
     def ask_folder(self, title: str) -> str:  # tests replace this
-        return QFileDialog.getExistingDirectory(self, title)
+        return QFileDialog.getExistingDirectory(self.panel, title)
 
     def save_png(self) -> None:
-        sample, model = self._sample(), self.model_path()
+        sample, model = self._sample(), self.panel.model_path()
         if sample is None or model is None:
             return
         path = self.ask_save_path("Save sample", f"{self._name(sample)}.png", "PNG images (*.png)")
         if not path:
             return
-        target = Path(path).with_suffix(".png")
-        job = self.ctx.runner.submit(
-            "Save GAN sample", lambda: jobs.save_sample(target, sample, model, None), pool="torch"
+        target, models = Path(path).with_suffix(".png"), self.panel.models
+        self.panel.start_job(
+            "Save GAN sample",
+            lambda: jobs.save_sample(models, target, sample, model, None),
+            pool="torch",
+            done=lambda saved: self.ctx.status(f"Saved {saved} with its JSON sidecar"),
         )
-        job.succeeded.connect(lambda saved: self.ctx.status(f"Saved {saved} with its JSON sidecar"))
 
     def interpolate(self, frames: int) -> None:
-        picked, path = self.grid.selected(), self.model_path()
+        panel = self.panel
+        picked, path = panel.grid.selected(), panel.model_path()
         if len(picked) < 2 or path is None:
             return
-        self.settings["frames"] = frames
-        self.ctx.save_preferences()
+        panel.settings.update(frames=frames)
         a, b = picked
-        truncation, device = self.truncation(), self._device()
-        job = self.ctx.runner.submit(
-            "GAN interpolation",
-            lambda: jobs.interpolate(path, a, b, frames, truncation, device),
-            key="gan-interp",
-            pool="torch",
-        )
+        truncation, device, models = panel.truncation(), self.ctx.preferences.device, panel.models
         meta = {
             "tool": "atelier gan panel",
             "a": a.recipe,
@@ -96,10 +111,16 @@ class SampleActions:
             "truncation": truncation,
             "model": path.name,
         }
-        job.succeeded.connect(lambda out: self.strip.set_frames(out, meta))
+        panel.start_job(
+            "GAN interpolation",
+            lambda: jobs.interpolate(models, path, a, b, frames, truncation, device),
+            key="gan-interp",
+            pool="torch",
+            done=lambda out: panel.strip.set_frames(out, meta),
+        )
 
     def export_frames(self, as_gif: bool) -> None:
-        frames = self.strip.frames
+        frames = self.panel.strip.frames
         if frames is None:
             return
         if as_gif:
@@ -109,8 +130,10 @@ class SampleActions:
             target = self.ask_folder("Export frames into a folder")
         if not target:
             return
-        meta = dict(self.strip.meta)
-        job = self.ctx.runner.submit(
-            "Export interpolation", lambda: jobs.export_frames(target, frames, as_gif, meta), pool="torch"
+        meta = dict(self.panel.strip.meta)
+        self.panel.start_job(
+            "Export interpolation",
+            lambda: jobs.export_frames(target, frames, as_gif, meta),
+            pool="torch",
+            done=lambda out: self.ctx.status(f"Exported {out}"),
         )
-        job.succeeded.connect(lambda out: self.ctx.status(f"Exported {out}"))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from studio.canvas.convert import array_to_qimage
 
+TRAIN_SIZES = (64, 128, 256)
 D_COLOUR, G_COLOUR = QColor(230, 120, 40), QColor(70, 150, 230)
 
 
@@ -111,7 +112,7 @@ class TrainBox(QWidget):
         row.addWidget(self.browse_button)
         form.addRow("Folder", row)
         self.size_combo = QComboBox()
-        for res in (64, 128, 256):
+        for res in TRAIN_SIZES:
             self.size_combo.addItem(f"{res} px", res)
         form.addRow("Resolution", self.size_combo)
         self.steps_spin = QSpinBox()

@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
+from atelier_common.names import safe_stem
+from models.gan.info import read_info_or_empty
 from studio.panels.gan import jobs
 from studio.panels.gan.train_box import TrainBox
 
+if TYPE_CHECKING:
+    from studio.panels.gan_panel import GanPanel
+
+JOB_KEY = "gan-train"
+
 
 class TrainController(QObject):
-    """Owns the training job of a :class:`TrainBox`; emits ``model_saved(path)`` when a checkpoint is ready."""
+    """Runs the training job of a :class:`TrainBox` through ``panel.start_job``; emits
+    ``model_saved(path)`` when a checkpoint is ready (done, or stopped after the first step)."""
 
     model_saved = Signal(str)
 
-    def __init__(self, ctx: Any, box: TrainBox, settings: dict[str, Any]) -> None:
+    def __init__(self, panel: GanPanel, box: TrainBox) -> None:
         super().__init__(box)
-        self.ctx, self.box, self.settings = ctx, box, settings
-        self.job: Any = None
+        self.panel, self.ctx, self.box = panel, panel.ctx, box
         self.out_path: Path | None = None
-        box.folder_edit.setText(settings.get("train_folder", ""))
-        index = box.size_combo.findData(int(settings.get("train_size", 64)))
-        box.size_combo.setCurrentIndex(max(0, index))
-        box.steps_spin.setValue(int(settings.get("train_steps", 2000)))
+        settings = panel.settings
+        box.folder_edit.setText(settings["train_folder"])
+        box.size_combo.setCurrentIndex(max(0, box.size_combo.findData(settings["train_size"])))
+        box.steps_spin.setValue(settings["train_steps"])
         box.browse_requested.connect(self._on_box_browse_requested)
         box.train_requested.connect(self._on_box_train_requested)
         box.resume_requested.connect(self._on_box_resume_requested)
@@ -35,7 +40,7 @@ class TrainController(QObject):
 
     @property
     def running(self) -> bool:
-        return self.job is not None and self.job.is_running
+        return self.panel.running_job(JOB_KEY) is not None
 
     def models_dir(self) -> Path:
         folder = self.ctx.data_dir() / "gan"
@@ -56,7 +61,7 @@ class TrainController(QObject):
     def stop(self) -> None:
         if self.running:
             self.box.status_label.setText("Stopping — saving the checkpoint…")
-            self.job.cancel()
+            self.panel.stop_job(JOB_KEY)
 
     def _on_box_browse_requested(self) -> None:
         folder = self.ask_folder()
@@ -67,8 +72,7 @@ class TrainController(QObject):
         if not folder or not Path(folder).is_dir():
             self.ctx.reporter.report("Train GAN", "Choose a folder of images to train on first.")
             return
-        self.settings.update(train_folder=folder, train_size=resolution, train_steps=steps)
-        self.ctx.save_preferences()
+        self.panel.settings.update(train_folder=folder, train_size=resolution, train_steps=steps)
         self._start(folder, self._new_model_path(folder, resolution), resolution, steps, resume=None)
 
     def _on_box_resume_requested(self, steps: int) -> None:
@@ -81,7 +85,7 @@ class TrainController(QObject):
         self._start(folder, self.out_path, 0, steps, resume=self.out_path)
 
     def _new_model_path(self, folder: str, resolution: int) -> Path:
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(folder).name).strip("_") or "model"
+        stem = safe_stem(Path(folder).name, "model")
         base = self.models_dir() / f"{stem}-{resolution}px"
         path, n = base.with_suffix(".safetensors"), 2
         while path.exists():
@@ -89,40 +93,41 @@ class TrainController(QObject):
         return path
 
     def _start(self, folder: str, out: Path, resolution: int, steps: int, resume: Path | None) -> None:
-        device = getattr(self.ctx.preferences, "device", "auto")
+        device = self.ctx.preferences.device
         self.out_path = out
-        self.box.plot.clear() if resume is None else None
-        job = self.ctx.runner.submit(
+        if resume is None:
+            self.box.plot.clear()
+        self.panel.start_job(
             f"Train GAN on {Path(folder).name}",
             lambda: jobs.train(folder, out, resolution, steps, device, resume),
-            key="gan-train",
+            key=JOB_KEY,
             pool="torch",
+            progress=self.box.show_progress,
+            preview=self.box.show_preview,
+            done=self._on_job_done,
+            cancelled=self._on_job_cancelled,
+            failed=self._on_job_failed,
+            finished=self._on_job_finished,
         )
-        self.job = job
         self.box.set_running(True, can_resume=False)
         self.box.status_label.setText("Reading images…")
-        job.progressed.connect(self.box.show_progress)
-        job.previewed.connect(self.box.show_preview)
-        job.succeeded.connect(self._on_job_succeeded)
-        job.cancelled.connect(self._on_job_cancelled)
-        job.failed.connect(self._on_job_failed)
-        job.finished.connect(self._on_job_finished)
 
-    def _on_job_succeeded(self, result: Any) -> None:
+    def _on_job_done(self, result: Any) -> None:
         skipped = f"; skipped {len(result.skipped)} unreadable file(s)" if result.skipped else ""
         self.box.status_label.setText(
             f"Done: {result.steps} steps on {result.images} images{skipped}. Saved {result.path.name}."
         )
+        self.ctx.status(f"GAN training done; saved {result.path.name}.")
         self.model_saved.emit(str(result.path))
 
     def _on_job_cancelled(self, _latest: Any) -> None:
         if self.out_path is not None and self.out_path.is_file():
-            self.box.status_label.setText(
-                f"Stopped; the checkpoint so far is in {self.out_path.name}. Resume continues."
-            )
+            text = f"Training stopped; the checkpoint so far is in {self.out_path.name}. Resume continues."
             self.model_saved.emit(str(self.out_path))
         else:
-            self.box.status_label.setText("Stopped before the first step; nothing was saved.")
+            text = "Training stopped before the first step; nothing was saved."
+        self.box.status_label.setText(text)
+        self.ctx.status(text)
 
     def _on_job_failed(self, message: str) -> None:
         self.box.status_label.setText(f"Training failed: {message}")
@@ -132,7 +137,5 @@ class TrainController(QObject):
 
 
 def _sidecar_folder(path: Path) -> str:
-    try:
-        return str(json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["data"]["folder"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return ""
+    folder = read_info_or_empty(path).get("data", {}).get("folder", "")
+    return folder if isinstance(folder, str) else ""

@@ -1,4 +1,5 @@
-"""QUndoCommands for palette edits; each calls a method of the Qt-free ``PaletteState``."""
+"""QUndoCommands for palette edits; each calls a method of the Qt-free ``PaletteState`` (adding and
+removing a colour use the same commands as adding and removing a layer, ``studio.undo``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from studio.io.palette_model import Swatch
 from studio.state.palette import PaletteState
+from studio.state.swatches import Swatch
+from studio.undo import InsertCommand, RemoveCommand
 
 
 class SetSwatchesCommand(QUndoCommand):
@@ -28,29 +30,9 @@ class SetSwatchesCommand(QUndoCommand):
         self._state.set_swatches(*self._old)
 
 
-class AddSwatchCommand(QUndoCommand):
-    def __init__(self, state: PaletteState, swatch: Swatch) -> None:
-        super().__init__(f"Add colour {swatch.hex}")
-        self._state, self._swatch = state, swatch
-        self._index: int | None = None
-
-    def redo(self) -> None:
-        self._index = self._state.insert(self._swatch, self._index)
-
-    def undo(self) -> None:
-        assert self._index is not None
-        self._state.remove(self._index)
+def add_swatch_command(state: PaletteState, swatch: Swatch) -> InsertCommand[Swatch]:
+    return InsertCommand(f"Add colour {swatch.hex}", state.insert, state.remove, swatch)
 
 
-class RemoveSwatchCommand(QUndoCommand):
-    def __init__(self, state: PaletteState, index: int) -> None:
-        super().__init__(f"Remove colour {state.swatches[index].hex}")
-        self._state, self._index = state, index
-        self._swatch: Swatch | None = None
-
-    def redo(self) -> None:
-        self._swatch = self._state.remove(self._index)
-
-    def undo(self) -> None:
-        assert self._swatch is not None
-        self._state.insert(self._swatch, self._index)
+def remove_swatch_command(state: PaletteState, index: int) -> RemoveCommand[Swatch]:
+    return RemoveCommand(f"Remove colour {state.swatches[index].hex}", state.insert, state.remove, index)

@@ -1,13 +1,20 @@
-"""Export, import and saved palettes for the Palette panel (a mixin: it uses the panel's ctx, state,
-saved shelf and widgets)."""
+"""Export, import and saved palettes: the Palette panel's file row (buttons and the saved-palette list)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from studio.context import AppContext
 from studio.io.palette_files import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -15,14 +22,38 @@ from studio.io.palette_files import (
     export_palette,
     import_palette,
 )
+from studio.io.saved_palettes import SavedPalettes
 from studio.panels.palette.commands import SetSwatchesCommand
+from studio.state.palette import PaletteState
 
 
-class PaletteFilesMixin:
-    ctx: Any
-    state: Any
-    saved: Any
-    saved_combo: Any
+class PaletteFiles(QWidget):
+    """Import…, Export…, Save… and the saved palettes of one :class:`PaletteState` (edits are undoable)."""
+
+    def __init__(
+        self, ctx: AppContext, state: PaletteState, saved: SavedPalettes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.state, self.saved = ctx, state, saved
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.import_button = QPushButton("Import…")
+        self.export_button = QPushButton("Export…")
+        self.save_button = QPushButton("Save…")
+        for w in (self.import_button, self.export_button, self.save_button):
+            row.addWidget(w)
+        layout.addLayout(row)
+        self.saved_combo = QComboBox()
+        self.saved_combo.setToolTip("Saved palettes: pick one to load it")
+        layout.addWidget(self.saved_combo)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.saved_combo.activated.connect(self._on_saved_activated)
+        state.changed.connect(self._on_state_changed)
+        self._refresh_saved()
+        self._on_state_changed()
 
     # -- files ------------------------------------------------------------------------------------
     def export_to(self, path: str | Path) -> Path | None:
@@ -40,7 +71,7 @@ class PaletteFilesMixin:
         except PaletteFileError as exc:
             self.ctx.reporter.report("Import palette", str(exc))
             return False
-        self.ctx.undo_stack.push(
+        self.ctx.palette_undo_stack.push(
             SetSwatchesCommand(self.state, doc.swatches, f"Import {Path(path).name}", doc.name)
         )
         return True
@@ -58,9 +89,14 @@ class PaletteFilesMixin:
         except PaletteFileError as exc:
             self.ctx.reporter.report("Saved palettes", str(exc))
             return
-        self.ctx.undo_stack.push(
+        self.ctx.palette_undo_stack.push(
             SetSwatchesCommand(self.state, doc.swatches, f"Load palette “{name}”", doc.name)
         )
+
+    # -- slots ------------------------------------------------------------------------------------
+    def _on_state_changed(self) -> None:
+        self.export_button.setEnabled(len(self.state) > 0)
+        self.save_button.setEnabled(len(self.state) > 0)
 
     def _refresh_saved(self, select: str | None = None) -> None:
         self.saved_combo.clear()

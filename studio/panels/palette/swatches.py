@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from studio.io.palette_model import Swatch
+from studio.state.swatches import Swatch
 
 ROW = 22
 
@@ -42,20 +42,20 @@ class SwatchList(QWidget):
     def selected(self) -> int:
         return self._selected
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(220, max(ROW, ROW * len(self._swatches)) + 2)
 
     def row_rect(self, index: int) -> QRectF:
         return QRectF(0, 1 + index * ROW, self.width(), ROW)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         index = int((event.position().y() - 1) // ROW)
         if 0 <= index < len(self._swatches):
             self._selected = index
             self.update()
             self.swatch_clicked.emit(index)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()

@@ -36,7 +36,7 @@ class ColorWheel(QWidget):
         self._wheel = "ryb"
         self.setMinimumSize(160, 160)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(200, 200)
 
     def set_wheel(self, wheel: str) -> None:
@@ -67,7 +67,7 @@ class ColorWheel(QWidget):
         a = math.radians(angle - 90.0)
         return QPointF(centre.x() + r * math.cos(a), centre.y() + r * math.sin(a))
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         centre, radius = self._geometry()

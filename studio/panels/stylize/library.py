@@ -6,15 +6,16 @@ the UI thread never decodes images.
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Generator, Iterable
 from pathlib import Path
 
 import numpy as np
 
+from atelier_common.images import is_image_path
+from atelier_common.names import safe_stem
 from models.progress import Progress
-from studio.io.images import is_image_path, load_image
+from studio.io.images import load_image
 from studio.resources import STYLES
 
 THUMB_SIDE = 96
@@ -45,7 +46,7 @@ def import_style(source: str | Path, folder: Path) -> Path:
     for existing in user_styles(folder):
         if existing.stat().st_size == len(data) and existing.read_bytes() == data:
             return existing
-    stem = re.sub(r"[^\w.-]+", "_", source.stem)[:60] or "style"
+    stem = safe_stem(source.stem, "style", 60)
     target = folder / f"{stem}{source.suffix.lower()}"
     n = 2
     while target.exists():

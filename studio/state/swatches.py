@@ -1,12 +1,8 @@
-"""The palette as the file formats see it: named sRGB swatches, optionally with their share."""
+"""A palette as data: named sRGB swatches, optionally with their share of an image (Qt-free, no files)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-
-class PaletteFileError(ValueError):
-    """A palette file could not be read or written; the message says why (and names the file)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from studio.io.atomic import TEMP_PREFIX, atomic_write_bytes, atomic_write_text, atomic_writer
+from atelier_common.atomic import TEMP_PREFIX, atomic_write_bytes, atomic_write_text, atomic_writer
 
 
 def _leftovers(folder):
