@@ -58,4 +58,12 @@ def mask_weights(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     if alpha is not None:
         grey = grey * (alpha.astype(np.float32) / 255.0)
     grey8 = np.clip(np.round(grey), 0, 255).astype(np.uint8)
-    return resize(grey8, size).astype(np.float32) / 255.0
+    return resize_mask(grey8, size).astype(np.float32) / 255.0
+
+
+def resize_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize a uint8 mask to (w, h) bilinearly: no ringing, so black stays exactly black (and white
+    white) away from an edge, where Lanczos would leak a few levels of style into the kept photo."""
+    if (mask.shape[1], mask.shape[0]) == size:
+        return np.ascontiguousarray(mask)
+    return np.asarray(Image.fromarray(np.ascontiguousarray(mask)).resize(size, Image.Resampling.BILINEAR))

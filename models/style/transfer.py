@@ -22,7 +22,7 @@ from models.progress import Progress
 from models.style.adam import PixelAdam
 from models.style.budget import check_budget
 from models.style.config import LAYER_PLANS, PRESETS, StyleConfig, scale_plan
-from models.style.images import fit_long_side, mask_weights, resize, rgb_for_engine, split_alpha
+from models.style.images import fit_long_side, mask_weights, resize, resize_mask, rgb_for_engine, split_alpha
 from models.style.tiles import tile_grid
 
 PREVIEW_INTERVAL_S = 0.5
@@ -183,7 +183,7 @@ def _optimise(
     def mask_at(w: int, h: int) -> torch.Tensor | None:
         if mask_full is None:
             return None
-        return torch.from_numpy(resize(mask_full, (w, h)).astype(np.float32) / 255.0).to(device)
+        return torch.from_numpy(resize_mask(mask_full, (w, h)).astype(np.float32) / 255.0).to(device)
 
     def start_at(w: int, h: int) -> torch.Tensor:
         """The photo recoloured to each region's palette: pixel-wise Adam moves global colour slowly, so
@@ -330,8 +330,12 @@ def _optimise(
                     # coarse scale to 2048 px for every preview cost ~0.1 s and showed nothing more
                     # (the canvas stretches it; a stopped run's layer is resized to the image anyway).
                     # A tiled (print-size) scale is previewed at PREVIEW_SIDE: a full one is 100s of MB.
-                    full = last and len(tiles) == 1
-                    preview = finish(shown, None if full else min(max(out_w, out_h), max(PREVIEW_SIDE, side)))
+                    if len(tiles) > 1:
+                        preview = finish(shown, min(max(out_w, out_h), PREVIEW_SIDE))
+                    else:
+                        preview = finish(
+                            shown, None if last else min(max(out_w, out_h), max(PREVIEW_SIDE, side))
+                        )
                 last_preview = now
             yield Progress(step, total_steps, label, preview, eta)
     assert x is not None

@@ -89,7 +89,7 @@ def test_tiled_runs_report_each_tile_and_a_bounded_preview(monkeypatch, tiny_pre
     assert any("tile 4/4" in r.message for r in reports)
     assert result.image.shape == (64, 96, 3)
     tiled_previews = [r.preview for r in reports if r.preview is not None and "96×64" in r.message]
-    assert tiled_previews and all(p.shape == (32, 48, 3) for p in tiled_previews)  # never the full print
+    assert tiled_previews and all(p.shape == (27, 40, 3) for p in tiled_previews)  # never the full print
 
 
 def test_print_sizes_are_estimated_and_refused_when_memory_is_short(monkeypatch):
