@@ -15,10 +15,12 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout
 
 from atelier_common.images import IMAGE_FILTER
 from models.progress import Progress
+from models.style.budget import estimate
+from models.style.config import MAX_SIZE
 from studio.context import AppContext
 from studio.panels.base import Panel
 from studio.panels.stylize import jobs
-from studio.panels.stylize.controls import BACKBONE_LABELS, SIZES, StyleControls
+from studio.panels.stylize.controls import BACKBONE_LABELS, ORIGINAL_SIZE, StyleControls
 from studio.panels.stylize.library import bundled_styles, thumbnail_steps, user_styles
 from studio.panels.stylize.shelf import StyleShelf
 from studio.state.document import Document
@@ -36,7 +38,7 @@ class StylizePanel(Panel):
             Setting("balance", 0.5, between(0.0, 1.0)),
             Setting("style_scale", 1.0, between(0.25, 4.0)),
             Setting("preserve_colors", False),
-            Setting("size", 512, between(16, max(SIZES))),
+            Setting("size", 512, lambda v: v == ORIGINAL_SIZE or between(16, MAX_SIZE)(v)),
             Setting("backbone", "efficientnet-lite0", one_of(key for _, key in BACKBONE_LABELS)),
             Setting("selected", []),  # paths of the paintings chosen last
         ),
@@ -89,7 +91,9 @@ class StylizePanel(Panel):
         self.controls.set_output_size(size)
 
     def config(self) -> Any:
-        return self.controls.config(self.ctx.preferences.device)
+        document = self.ctx.document()
+        side = max(document.image.shape[:2]) if document is not None else 512
+        return self.controls.config(self.ctx.preferences.device, side)
 
     @property
     def job(self) -> Any:
@@ -107,6 +111,13 @@ class StylizePanel(Panel):
             self.note("Pick a painting on the shelf.")
             return None
         config, content = self.config(), document.image
+        long_side = max(content.shape[:2])
+        if config.size > max(2048, long_side):  # a layer is fitted to the picture: a print would shrink
+            self.note(
+                f"A {config.size} px print needs a picture at least that large; this one is {long_side} px. "
+                f"Choose Original size, or run: atelier stylize PHOTO PAINTING -o OUT.png --size {config.size}"
+            )
+            return None
         self._job_styles, self._job_document = paths, document
         job = self.start_job(
             jobs.result_name(paths),
@@ -121,7 +132,9 @@ class StylizePanel(Panel):
             finished=self._on_job_finished,
         )
         self.stylize_button.setText("Stop")
-        self.note(f"Stylizing after {', '.join(Path(p).stem for p in paths)}…")
+        h, w = content.shape[:2]
+        cost = f" ({estimate(w, h, config).describe()})" if config.size > 2048 else ""
+        self.note(f"Stylizing after {', '.join(Path(p).stem for p in paths)}{cost}…")
         return job
 
     def stop(self) -> None:
@@ -170,7 +183,7 @@ class StylizePanel(Panel):
             balance=cfg.balance,
             style_scale=cfg.style_scale,
             preserve_colors=cfg.preserve_colors,
-            size=cfg.size,
+            size=self.controls.size_choice(),
             backbone=cfg.backbone,
             selected=self.shelf.selected_paths(),
         )
