@@ -19,17 +19,8 @@ def _wait_idle(qtbot, ctx, timeout=60000):
 
 
 @pytest.fixture
-def panel(qtbot, ctx):
-    from studio.panels.stylize_panel import StylizePanel
-
-    p = StylizePanel(ctx)
-    qtbot.addWidget(p)
-    p.resize(360, 640)
-    p.show()
-    p.set_output_size(32)
-    p.controls.quality_combo.setCurrentIndex(p.controls.quality_combo.findData("draft"))
-    _wait_idle(qtbot, ctx)  # thumbnails
-    return p
+def panel(stylize_panel):
+    return stylize_panel
 
 
 def _item(panel, name):

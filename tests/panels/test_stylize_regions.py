@@ -16,19 +16,6 @@ def _wait_idle(qtbot, ctx, timeout=60000):
     qtbot.waitUntil(lambda: not any(j.is_running for j in ctx.runner.jobs), timeout=timeout)
 
 
-@pytest.fixture
-def panel(qtbot, ctx):
-    from studio.panels.stylize_panel import StylizePanel
-
-    p = StylizePanel(ctx)
-    qtbot.addWidget(p)
-    p.show()
-    p.set_output_size(32)
-    p.controls.quality_combo.setCurrentIndex(p.controls.quality_combo.findData("draft"))
-    _wait_idle(qtbot, ctx)
-    return p
-
-
 def _photo(ctx, h=24, w=32):
     yy, xx = np.mgrid[0:h, 0:w]
     img = np.stack([xx * 8, yy * 10, np.full_like(xx, 90)], -1).astype(np.uint8)
@@ -40,7 +27,8 @@ def _where(panel, key):
     panel.region.where_combo.setCurrentIndex(panel.region.where_combo.findData(key))
 
 
-def test_brush_eraser_and_undo_paint_the_mask_on_the_canvas(qtbot, ctx, panel):
+def test_brush_eraser_and_undo_paint_the_mask_on_the_canvas(qtbot, ctx, stylize_panel):
+    panel = stylize_panel
     _photo(ctx, 60, 80)
     canvas = ctx.canvas
     _where(panel, "paint")
@@ -66,7 +54,8 @@ def test_brush_eraser_and_undo_paint_the_mask_on_the_canvas(qtbot, ctx, panel):
     assert panel.region_editor.mask.is_empty
 
 
-def test_rectangle_mask_keeps_the_photo_outside(qtbot, ctx, panel):
+def test_rectangle_mask_keeps_the_photo_outside(qtbot, ctx, stylize_panel):
+    panel = stylize_panel
     photo = _photo(ctx)
     _where(panel, "rect")
     assert ctx.canvas.tool == "select_rect"
@@ -83,7 +72,8 @@ def test_rectangle_mask_keeps_the_photo_outside(qtbot, ctx, panel):
     assert ctx.document().layers[0].provenance["mask"] == "stylize where white"
 
 
-def test_subject_and_two_paintings(qtbot, ctx, panel):
+def test_subject_and_two_paintings(qtbot, ctx, stylize_panel):
+    panel = stylize_panel
     img = np.full((48, 64, 3), 120, np.uint8)
     img[16:32, 24:40] = (240, 30, 30)  # a red square: the subject
     ctx.open_array(img, "subject")
