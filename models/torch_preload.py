@@ -51,6 +51,17 @@ def _preload_libraries() -> None:
             dlopen(os.fsencode(path), _RTLD_NOW_GLOBAL)  # a foreign call: the GIL is released meanwhile
 
 
+def ensure_torch() -> None:
+    """Import torch the way the app always does (libraries first, then the import, under the import lock
+    of models/import_order.py) and set its threads; cheap once done."""
+    from models.import_order import import_torch
+
+    if "torch" not in sys.modules:
+        _preload_libraries()
+    import_torch()
+    configure_threads()
+
+
 def preload_torch() -> Generator[Progress, None, bool]:
     """A job generator: map torch's libraries without the GIL, then import torch. Returns True if loaded."""
     if "torch" in sys.modules:

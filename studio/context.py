@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from atelier_common.errors import UserError
+from models.progress import Progress
+from studio.canvas.convert import array_to_qimage, pyramid
 from studio.canvas.view import CanvasView
 from studio.io.images import load_image_steps, save_image
 from studio.io.ora import read_ora_steps, write_ora_steps
@@ -37,6 +39,8 @@ SAVE_DELAY_MS = 400
 #: Working documents are kept at most this long on their long side; larger files are downscaled on open
 #: (off the UI thread) so the canvas and the engines stay responsive.
 MAX_WORKING_SIDE = 8192
+#: Pictures larger than this get result layers resized and prepared in the job runner.
+FIT_IN_WORKER_PIXELS = 4_000_000
 
 
 class AppContext(QObject):
@@ -69,6 +73,7 @@ class AppContext(QObject):
         #: projects (``Document.extras[name]`` holds it again when the project is opened).
         self.project_extras: dict[str, Any] = {}
         self._unsaved_new = False  # a document made here (GAN sample, recovery) exists in no file yet
+        self._foreign_path: Path | None = None  # an .ora written by another program
         self.canvas = canvas
         self.preferences, problem = prefs_mod.load_preferences()
         if problem:
@@ -94,6 +99,7 @@ class AppContext(QObject):
             stack.clear()  # undo history belongs to one document
         self.undo_group.setActiveStack(self.undo_stack)
         self._unsaved_new = unsaved and document is not None
+        self._foreign_path = None
         self.canvas.set_document(document)
         self.document_opened.emit()
         self.layers_changed.emit()
@@ -176,6 +182,8 @@ class AppContext(QObject):
     def _on_project_opened(self, project: Any) -> None:
         project.document.extras = dict(project.extras)
         self.set_document(project.document)
+        # Another program's file is not overwritten by Save (we may not keep all it holds): Save asks.
+        self._foreign_path = project.document.path if project.foreign else None
         doc = project.document
         w, h = doc.size
         layers = len(doc.layers)
@@ -216,11 +224,11 @@ class AppContext(QObject):
 
     # -- projects -----------------------------------------------------------------------------------
     def project_path(self) -> Path | None:
-        """Where Save writes: the open ``.ora``, or None (Save asks for a name)."""
+        """Where Save writes: the open ``.ora`` that Atelier wrote, or None (Save asks for a name)."""
         doc = self._document
         if doc is None or doc.path is None or doc.path.suffix.lower() != ".ora":
             return None
-        return doc.path
+        return None if doc.path == self._foreign_path else doc.path
 
     def collect_extras(self) -> dict[str, Any]:
         doc = self._document
@@ -265,10 +273,39 @@ class AppContext(QObject):
 
     def add_result_layer(
         self, name: str, pixels: np.ndarray, provenance: dict[str, Any] | None = None
-    ) -> None:
+    ) -> Job | None:
+        """Lay ``pixels`` over the document as a new layer (undoable), resized to the document.
+
+        On a large picture (over :data:`FIT_IN_WORKER_PIXELS`) the resize and the canvas's display images
+        are made in the job runner and the layer arrives when they are ready (the returned job); the UI
+        thread never spends seconds on a 24 MP resample at the end of a job."""
         doc = self._require_document()
-        layer = Layer(name, _fit_to(pixels, doc), provenance=dict(provenance or {}))
-        self.undo_stack.push(add_layer_command(doc, layer))
+        provenance = dict(provenance or {})
+        if doc.size[0] * doc.size[1] <= FIT_IN_WORKER_PIXELS:
+            self.undo_stack.push(
+                add_layer_command(doc, Layer(name, _fit_to(pixels, doc), provenance=provenance))
+            )
+            return None
+
+        def steps():
+            yield Progress(0, 2, "Fitting the result to the picture")
+            fitted = _fit_to(pixels, doc)
+            yield Progress(1, 2, "Preparing the display")
+            image = array_to_qimage(fitted)
+            levels = pyramid(image)
+            yield Progress(2, 2, "Ready")
+            return fitted, image, levels
+
+        def done(result: Any) -> None:
+            fitted, image, levels = result
+            if self._document is not doc:
+                return  # another picture was opened meanwhile
+            self.canvas.prepare_image(fitted, image, levels)
+            self.undo_stack.push(add_layer_command(doc, Layer(name, fitted, provenance=provenance)))
+
+        job = self.runner.submit(f"Adding {name}", steps)
+        job.succeeded.connect(done)
+        return job
 
     def remove_layer(self, index: int) -> None:
         self.undo_stack.push(remove_layer_command(self._require_document(), index))
@@ -390,14 +427,11 @@ class AppContext(QObject):
 
 
 def _configure_torch_threads() -> None:
-    """Before each torch-pool job. Never the first import of torch: that is the warm-up's job, which maps
-    torch's libraries without holding the GIL (see models/torch_preload.py)."""
-    import sys
+    """Before each torch-pool job: torch imported (its libraries mapped without the GIL, under the import
+    lock of models/import_order.py, normally already done by the warm-up) and its threads set."""
+    from models.torch_preload import ensure_torch
 
-    if "torch" in sys.modules:
-        from models.device import configure_threads
-
-        configure_threads()
+    ensure_torch()
 
 
 def _cover(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -10,6 +10,7 @@ import shiboken6
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -33,6 +34,7 @@ from studio.io.ora import ProjectError, read_ora
 from studio.panels import PANELS
 from studio.preferences_dialog import PreferencesDialog
 from studio.settings import add_recent, app_settings, recent_files
+from studio.widgets import wheel_guard
 from studio.widgets.jobs_area import JobsArea
 from studio.widgets.layers_panel import LayersPanel
 
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
         self._closed = False
 
+        wheel_guard.install(QApplication.instance())
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
@@ -246,13 +249,16 @@ class MainWindow(QMainWindow):
         """Layers sits on top at the right; the capability panels share one tabbed dock below it."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
-        # Panels scroll rather than force a tall window (laptop screens are 768 px high).
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setWidget(panel)
-        dock.setWidget(scroller)
+        if title == "Layers":
+            dock.setWidget(panel)  # sized to its content, so the panels below get the rest of the column
+        else:
+            # Panels scroll rather than force a tall window (laptop screens are 768 px high).
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroller.setWidget(panel)
+            dock.setWidget(scroller)
         dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         if title != "Layers":
@@ -280,7 +286,11 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 820)
+            # 1280×820 where it fits; on a smaller screen (a 1280×800 laptop) the screen's free area.
+            free = self.screen().availableGeometry() if self.screen() is not None else None
+            width = min(1280, free.width()) if free is not None and free.width() > 0 else 1280
+            height = min(820, free.height() - 40) if free is not None and free.height() > 200 else 820
+            self.resize(width, height)
         state = self.qsettings.value("window_state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -390,6 +400,8 @@ class MainWindow(QMainWindow):
             return ""
         if doc.path is None:
             return str(Path.home() / f"{Path(doc.name).stem}.ora")
+        if doc.path.suffix.lower() == ".ora" and self.ctx.project_path() is None:  # another program's file
+            return str(doc.path.with_name(f"{doc.path.stem}-atelier.ora"))
         return str(doc.path.with_suffix(".ora"))
 
     def save_as(self):
@@ -402,6 +414,13 @@ class MainWindow(QMainWindow):
 
     # -- recovery -------------------------------------------------------------------------------
     def ask_recover(self, recovery: Recovery) -> QMessageBox.StandardButton:  # tests replace this
+        box = self.recovery_box(recovery)
+        box.exec()
+        clicked = box.clickedButton()
+        name = clicked.objectName() if clicked is not None else "later"
+        return {"recover": Answer.Open, "discard": Answer.Discard}.get(name, Answer.Cancel)
+
+    def recovery_box(self, recovery: Recovery) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?", "", Answer.NoButton, self)
         box.setText("Atelier did not close normally last time. Recover the work it autosaved?")
         box.setInformativeText(
@@ -410,10 +429,7 @@ class MainWindow(QMainWindow):
         box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole).setObjectName("recover")
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole).setObjectName("discard")
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole).setObjectName("later")
-        box.exec()
-        clicked = box.clickedButton()
-        name = clicked.objectName() if clicked is not None else "later"
-        return {"recover": Answer.Open, "discard": Answer.Discard}.get(name, Answer.Cancel)
+        return box
 
     def offer_recovery(self) -> bool:
         """At start: offer the newest autosave left by a crash or a kill. True if one was recovered."""

@@ -34,24 +34,24 @@ def _where(u: float, v: float) -> str:
     return f"in the {vert} {horiz}"
 
 
-def _subject_advice(u: float, v: float, box_share: float) -> list[str]:
+def _subject_advice(u: float, v: float, box_share: float, noun: str = "main subject") -> list[str]:
     out: list[str] = []
     nearest = min(_NAMED_POINTS, key=lambda p: (p[0] - u) ** 2 + (p[1] - v) ** 2)
     distance = ((nearest[0] - u) ** 2 + (nearest[1] - v) ** 2) ** 0.5
     if abs(u - 0.5) < 0.07 and abs(v - 0.5) < 0.07:
         side = "left" if u <= 0.5 else "right"
         out.append(
-            f"The main subject sits dead centre; moving it to the {side} third would add tension "
+            f"The {noun} sits dead centre; moving it to the {side} third would add tension "
             "(a centred subject suits calm, symmetric pictures)."
         )
     elif distance < 0.05:
-        out.append(f"The main subject sits on the {_NAMED_POINTS[nearest]}, a strong placement.")
+        out.append(f"The {noun} sits on the {_NAMED_POINTS[nearest]}, a strong placement.")
     elif min(u, v, 1 - u, 1 - v) < 0.12:
         edge = min(("left", u), ("top", v), ("right", 1 - u), ("bottom", 1 - v), key=lambda e: e[1])[0]
-        out.append(f"The main subject crowds the {edge} edge; give it more room or crop to bring it in.")
+        out.append(f"The {noun} crowds the {edge} edge; give it more room or crop to bring it in.")
     else:
         out.append(
-            f"The main subject sits {_where(u, v)}, off the strong points (the nearest is the "
+            f"The {noun} sits {_where(u, v)}, off the strong points (the nearest is the "
             f"{_NAMED_POINTS[nearest]}); a suggested crop moves it onto one."
         )
     if box_share > 0.6:
@@ -113,7 +113,8 @@ def suggest(
         out.append("No single subject stands out; the interest is spread across the picture.")
     else:
         u, v = subject.center[0] / w, subject.center[1] / h
-        out += _subject_advice(u, v, subject.box[2] * subject.box[3] / (w * h))
+        noun = "face" if getattr(subject, "kind", "object") == "face" else "main subject"
+        out += _subject_advice(u, v, subject.box[2] * subject.box[3] / (w * h), noun)
     out += _balance_advice(balance)
     if horizon is not None:
         out += _horizon_advice(horizon)

@@ -1,10 +1,13 @@
 """GAN checkpoints: one ``.safetensors`` file plus a JSON sidecar next to it (``model.json``).
 
 The file holds the EMA generator (``g_ema.*``, float32) that sampling uses and, when the model can be
-trained further, the training generator and discriminator (``g.*``, ``d.*``, stored as float16 to keep the
-file small; Adam's moments are not stored, so a resumed run re-warms them). The architecture is written
-both in the sidecar and in the safetensors header, so a model whose sidecar went missing still loads.
-Nothing is ever unpickled.
+trained further, the training generator and discriminator (``g.*``, ``d.*``) and the rest of the training
+state (``state.*``: both Adam optimisers' moments and step counts, and each process's random-number
+state), so that a resumed run continues the same loss curve; the sidecar holds the JSON part of that state
+(step, augmentation probability, the data sampler's generator). Format 2 (the spatial generator) stores
+everything as float32; format 1 (the first, fixed-size generator) stored ``g``/``d`` as float16 and no
+optimiser state, and still loads for sampling. The architecture is written both in the sidecar and in the
+safetensors header, so a model whose sidecar went missing still loads. Nothing is ever unpickled.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from models.gan.info import FORMAT, CheckpointError, header, read_info, short_re
 
 __all__ = ["Checkpoint", "CheckpointError", "load_checkpoint", "read_info", "save_checkpoint", "sidecar_path"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: the fixed-size "fastgan" generator
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Checkpoint:
     g: dict[str, torch.Tensor] | None = None
     d: dict[str, torch.Tensor] | None = None
     info: dict[str, Any] = field(default_factory=dict)  # the sidecar: steps, data summary, date, ...
+    state: dict[str, torch.Tensor] | None = None  # optimiser moments and RNG states, for an exact resume
 
     @property
     def steps(self) -> int:
@@ -78,15 +82,17 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
     path = Path(check_checkpoint_target(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {f"g_ema.{k}": v.detach().float().contiguous().cpu() for k, v in ckpt.g_ema.items()}
-    for prefix, part in (("g", ckpt.g), ("d", ckpt.d)):
+    half = not ckpt.arch.spatial  # format 1 kept its training nets in float16
+    for prefix, part in (("g", ckpt.g), ("d", ckpt.d), ("state", ckpt.state)):
         if part is not None:
             for k, v in part.items():
                 v = v.detach().cpu()
-                tensors[f"{prefix}.{k}"] = (v.half() if v.is_floating_point() else v).contiguous()
+                v = v.half() if half and v.is_floating_point() else v.clone()  # never shares g_ema's storage
+                tensors[f"{prefix}.{k}"] = v.contiguous()
     info = dict(ckpt.info)
     info.update(
         format=FORMAT,
-        format_version=FORMAT_VERSION,
+        format_version=FORMAT_VERSION if ckpt.arch.spatial else 1,
         arch=ckpt.arch.to_dict(),
         resolution=ckpt.arch.resolution,
         trainable=ckpt.trainable,
@@ -112,21 +118,29 @@ def load_checkpoint(path: str | Path, *, training: bool = False) -> Checkpoint:
     info = read_info(path)
     try:
         arch = GanArch.from_dict(info["arch"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise CheckpointError(f"{path}: the sidecar does not describe a GAN architecture ({exc})") from None
+    # Before anything is allocated: the weights' shapes must be the ones this architecture has, and the
+    # model must fit in memory (a sidecar claiming ngf 600 or 200000 must not build gigabytes first).
+    from models.gan.weights_check import check_shapes, check_values
+
+    check_shapes(path, arch)
     try:
         tensors = load_file(str(path))
     except Exception as exc:
         raise CheckpointError(f"{path}: not a valid .safetensors file ({short_reason(exc)})") from None
-    parts: dict[str, dict[str, torch.Tensor]] = {"g_ema": {}, "g": {}, "d": {}}
+    check_values(path, tensors)
+    parts: dict[str, dict[str, torch.Tensor]] = {"g_ema": {}, "g": {}, "d": {}, "state": {}}
     for key, value in tensors.items():
         prefix, _, name = key.partition(".")
         if prefix not in parts or not name:
             raise CheckpointError(f"{path}: unexpected tensor {key!r}; not an Atelier GAN checkpoint")
-        parts[prefix][name] = value.float() if value.is_floating_point() else value
+        parts[prefix][name] = value.float() if value.is_floating_point() and prefix != "state" else value
     if not parts["g_ema"]:
         raise CheckpointError(f"{path}: holds no generator weights")
-    ckpt = Checkpoint(arch, parts["g_ema"], parts["g"] or None, parts["d"] or None, info)
+    ckpt = Checkpoint(
+        arch, parts["g_ema"], parts["g"] or None, parts["d"] or None, info, parts["state"] or None
+    )
     if training and not ckpt.trainable:
         raise CheckpointError(f"{path}: a sampling-only model; it holds no training state to resume from")
     return ckpt

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -103,38 +105,94 @@ def _flatten_alpha(pixels: np.ndarray) -> np.ndarray:
     return (pixels[..., :3] * alpha + 255.0 * (1 - alpha)).round().astype(np.uint8)
 
 
+def training_region(width: int, height: int, holdout: float) -> tuple[int, int]:
+    """The part of an image that training may crop from: its left ``1 - holdout`` of the width (the right
+    strip is reserved for held-out crops). Returns (left, right) columns; the rows are all used."""
+    return 0, max(1, int(round(width * (1.0 - holdout))))
+
+
+def holdout_region(width: int, height: int, holdout: float) -> tuple[int, int]:
+    """The reserved right strip (left, right columns) that training never sees; empty when holdout is 0."""
+    return training_region(width, height, holdout)[1], width
+
+
 class CropSampler:
     """Random square crops (side a random fraction of the image's short side), flipped at random and
-    resized to ``resolution``: many distinct training examples from a handful of paintings."""
+    resized to ``resolution``: many distinct training examples from a handful of paintings.
+
+    Crops come only from each image's training region (``holdout`` keeps the right strip out). Every
+    process of a distributed run draws the whole global batch's crop positions from the same generator and
+    cuts out only its own share (``rank`` of ``world_size``), so the data a run sees does not depend on how
+    many processes share it; :attr:`digest` fingerprints the crops drawn so far and :attr:`seen` counts them.
+    """
 
     def __init__(
-        self, images: list[torch.Tensor], resolution: int, scale: tuple[float, float], seed: int = 0
+        self,
+        images: list[torch.Tensor],
+        resolution: int,
+        scale: tuple[float, float],
+        seed: int = 0,
+        holdout: float = 0.0,
+        rank: int = 0,
+        world_size: int = 1,
     ) -> None:
         if not images:
             raise ValueError("no images to sample from")
         lo, hi = scale
         if not 0 < lo <= hi <= 1:
             raise ValueError(f"crop scale must satisfy 0 < min ≤ max ≤ 1, got {scale}")
+        if not 0.0 <= holdout < 0.9:
+            raise ValueError(f"the held-out share must be in [0, 0.9), got {holdout}")
         self.images, self.resolution, self.scale = images, resolution, (lo, hi)
+        self.holdout, self.rank, self.world_size = holdout, rank, world_size
         self.rng = np.random.default_rng(seed)
+        self.seen = 0
+        self._hash = hashlib.sha256()
+
+    @property
+    def digest(self) -> str:
+        return self._hash.hexdigest()[:16]
+
+    def state(self) -> dict[str, Any]:
+        """JSON-ready state: a resumed sampler draws exactly the crops this one would have drawn next."""
+        return {"rng": self.rng.bit_generator.state, "seen": self.seen, "hash": self._hash.hexdigest()}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.rng.bit_generator.state = state["rng"]
+        self.seen = int(state["seen"])
+        # sha256 cannot be restored mid-stream; continue a chain from the saved digest instead.
+        self._hash = hashlib.sha256(str(state["hash"]).encode())
+
+    def _spec(self) -> tuple[int, int, int, int, bool]:
+        index = int(self.rng.integers(len(self.images)))
+        _, h, w = self.images[index].shape
+        left, right = training_region(w, h, self.holdout)
+        side = max(8, int(round(min(h, w) * self.rng.uniform(*self.scale))))
+        side = min(side, h, right - left)
+        top = int(self.rng.integers(0, h - side + 1))
+        x0 = left + int(self.rng.integers(0, right - left - side + 1))
+        return index, top, x0, side, bool(self.rng.random() < 0.5)
 
     def batch(self, n: int) -> torch.Tensor:
-        out = []
-        for _ in range(n):
-            img = self.images[int(self.rng.integers(len(self.images)))]
-            _, h, w = img.shape
-            side = max(8, int(round(min(h, w) * self.rng.uniform(*self.scale))))
-            top = int(self.rng.integers(0, h - side + 1))
-            left = int(self.rng.integers(0, w - side + 1))
-            crop = img[:, top : top + side, left : left + side].unsqueeze(0)
-            crop = F.interpolate(
-                crop,
-                size=(self.resolution, self.resolution),
-                mode="bilinear",
-                antialias=side > self.resolution,
-                align_corners=False,
+        """This process's share of a global batch of ``n`` crops (all of it in a single-process run)."""
+        if n % self.world_size:
+            raise ValueError(
+                f"the batch ({n}) must be a multiple of the number of processes ({self.world_size})"
             )
-            if self.rng.random() < 0.5:
-                crop = crop.flip(3)
-            out.append(crop)
+        specs = [self._spec() for _ in range(n)]
+        self._hash.update(repr(specs).encode())
+        self.seen += n
+        share = n // self.world_size
+        out = [self._cut(*spec) for spec in specs[self.rank * share : (self.rank + 1) * share]]
         return torch.cat(out).clamp(-1, 1)
+
+    def _cut(self, index: int, top: int, left: int, side: int, flip: bool) -> torch.Tensor:
+        crop = self.images[index][:, top : top + side, left : left + side].unsqueeze(0)
+        crop = F.interpolate(
+            crop,
+            size=(self.resolution, self.resolution),
+            mode="bilinear",
+            antialias=side > self.resolution,
+            align_corners=False,
+        )
+        return crop.flip(3) if flip else crop

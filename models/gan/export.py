@@ -17,16 +17,22 @@ def model_summary(model: GanModel) -> dict[str, Any]:
         "name": model.name,
         "path": str(model.path) if model.path else None,
         "resolution": model.resolution,
+        "kind": model.arch.kind,
         "steps": int(model.info.get("steps", 0)),
     }
 
 
-def sample_metadata(sample: GanSample, model: GanModel, size: int | None = None) -> dict[str, Any]:
-    """The sidecar/provenance of one sample: enough to make it again (recipe, truncation, model)."""
+def sample_metadata(
+    sample: GanSample, model: GanModel, size: int | tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """The sidecar/provenance of one sample: enough to make it again (recipe, truncation, size, model)."""
+    h, w = sample.pixels.shape[:2]
     meta: dict[str, Any] = {
         "tool": "atelier gan",
         "recipe": sample.recipe,
         "truncation": sample.truncation,
+        "size": [w, h],
+        "tileable": sample.tileable,
         "model": model_summary(model),
     }
     if "seed" in sample.recipe:
@@ -36,14 +42,16 @@ def sample_metadata(sample: GanSample, model: GanModel, size: int | None = None)
     return meta
 
 
-def upsample(pixels: np.ndarray, size: int) -> np.ndarray:
-    """Resize a square sample to ``size``×``size`` (Lanczos; the GAN's pixels are soft, not pixel art)."""
+def upsample(pixels: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
+    """Resize a sample to ``size`` (a side, or (width, height)) with Lanczos: only for the first engine's
+    fixed 64 px samples; spatial models paint the asked size directly."""
     from PIL import Image
 
-    if pixels.shape[0] == size and pixels.shape[1] == size:
+    w, h = (size, size) if isinstance(size, int) else size
+    if pixels.shape[0] == h and pixels.shape[1] == w:
         return pixels
     img = Image.fromarray(np.ascontiguousarray(pixels[..., :3]))
-    return np.asarray(img.resize((size, size), Image.Resampling.LANCZOS)).copy()
+    return np.asarray(img.resize((w, h), Image.Resampling.LANCZOS)).copy()
 
 
 def encode_gif(frames: np.ndarray, frame_ms: int = 80, bounce: bool = True) -> bytes:

@@ -3,6 +3,13 @@
 Every sample is a latent vector made deterministically from integers (a seed, a variation seed), so the
 same request always gives the same picture, and each :class:`GanSample` carries a ``recipe`` (JSON-ready)
 that says how it was made.
+
+For the spatial generator (``arch.kind == "spatial"``) a latent is one flat float32 vector: the global
+latent, the periodic phases, then a canonical grid of local latents (``CANONICAL_CELLS`` square, one cell
+per ``2**levels`` px). A sample of any size uses the top-left part of that grid (wrapping beyond it), so the
+same seed at 256 px and at 1024 px shows the same picture, the larger one extending it; the per-pixel
+noise of a sample is drawn from its recipe's root seed in the same way. Variations, interpolation
+(``slerp``) and crossing work on these vectors exactly as on the first engine's ``z``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,9 @@ from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into
 from models.gan.config import GanArch
 from models.gan.networks import Generator
 
+CANONICAL_CELLS = 64  # the latent grid every seed defines: 1024 px at 16 px a cell, wrapped beyond
+MAX_SIDE = 4096  # the largest side sampled (a canvas at its own size); memory grows with the area
+
 
 @dataclass(frozen=True)
 class GanSample:
@@ -30,6 +40,7 @@ class GanSample:
     latent: np.ndarray = field(repr=False)
     truncation: float
     recipe: dict[str, Any]
+    tileable: bool = False
 
     @property
     def label(self) -> str:
@@ -46,6 +57,18 @@ class GanSample:
 
 def _short_label(recipe: dict[str, Any]) -> str:
     return str(recipe["seed"]) if "seed" in recipe else "…"
+
+
+def root_seed(recipe: dict[str, Any]) -> int:
+    """The seed a sample descends from (a variation's parent's, a child's first parent's): its noise."""
+    for _ in range(64):
+        if "seed" in recipe:
+            return int(recipe["seed"])
+        nxt = recipe.get("of") or recipe.get("a")
+        if not isinstance(nxt, dict):
+            break
+        recipe = nxt
+    return 0
 
 
 def latent_for_seed(seed: int, z_dim: int) -> np.ndarray:
@@ -84,12 +107,25 @@ def to_pixels(images: torch.Tensor) -> np.ndarray:
     return x.permute(0, 2, 3, 1).cpu().numpy()
 
 
-class GanModel:
-    """A generator ready to sample: load with :meth:`load`; thread-safe for use from one job thread."""
+def _parse_size(size: int | tuple[int, int] | None, default: int) -> tuple[int, int]:
+    if size is None:
+        return default, default
+    if isinstance(size, int):
+        return size, size
+    return int(size[0]), int(size[1])
 
-    def __init__(self, generator: Generator, info: dict[str, Any], path: Path | None = None) -> None:
+
+class GanModel:
+    """A generator ready to sample: load with :meth:`load`; thread-safe for use from one job thread.
+
+    ``size`` (an int for a square, or (width, height)) and ``tileable`` apply to spatial models, which
+    paint any size from 16 to :data:`MAX_SIDE` px; the first engine's models always give their fixed
+    square (and ignore ``tileable``).
+    """
+
+    def __init__(self, generator: torch.nn.Module, info: dict[str, Any], path: Path | None = None) -> None:
         self.generator = generator.eval()
-        self.arch: GanArch = generator.arch
+        self.arch: GanArch = generator.arch  # type: ignore[assignment]
         self.info = info
         self.path = path
         self.device = next(generator.parameters()).device
@@ -97,7 +133,12 @@ class GanModel:
 
     @classmethod
     def from_checkpoint(cls, ckpt: Checkpoint, path: Path | None = None, device: str = "auto") -> GanModel:
-        gen = Generator(ckpt.arch)
+        if ckpt.arch.spatial:
+            from models.gan.spatial import SpatialGenerator
+
+            gen: torch.nn.Module = SpatialGenerator(ckpt.arch)
+        else:
+            gen = Generator(ckpt.arch)
         load_into(gen, ckpt.g_ema, path or "checkpoint", "generator")
         return cls(gen.to(resolve_device(device)), ckpt.info, path)
 
@@ -112,11 +153,92 @@ class GanModel:
         return self.path.stem if self.path is not None else "untitled"
 
     @property
+    def spatial(self) -> bool:
+        return self.arch.spatial
+
+    @property
     def resolution(self) -> int:
+        """The training crop side (spatial) or the fixed sample side (first engine)."""
         return self.arch.resolution
 
+    @property
+    def default_size(self) -> int:
+        return 512 if self.spatial else self.arch.resolution
+
+    @property
+    def latent_dim(self) -> int:
+        a = self.arch
+        if not a.spatial:
+            return a.z_dim
+        return a.global_dim + a.periodic_dim + a.local_dim * CANONICAL_CELLS * CANONICAL_CELLS
+
     def latent(self, seed: int) -> np.ndarray:
-        return latent_for_seed(seed, self.arch.z_dim)
+        if not self.spatial:
+            return latent_for_seed(seed, self.arch.z_dim)
+        a = self.arch
+        gen = torch.Generator().manual_seed(int(seed) & 0xFFFF_FFFF_FFFF_FFFF)
+        glob = torch.randn(a.global_dim, generator=gen)
+        phase = torch.rand(a.periodic_dim, generator=gen) * (2 * math.pi)
+        local = torch.randn(a.local_dim * CANONICAL_CELLS * CANONICAL_CELLS, generator=gen)
+        return torch.cat([glob, phase, local]).numpy()
+
+    def check_size(self, size: int | tuple[int, int] | None) -> tuple[int, int]:
+        """(width, height) of a request; ValueError with a clear message when out of range."""
+        w, h = _parse_size(size, self.default_size)
+        if not self.spatial:
+            return self.arch.resolution, self.arch.resolution
+        if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
+            raise ValueError(f"sample sides must be 16–{MAX_SIDE} px, not {w}×{h}")
+        return w, h
+
+    def _split(self, vec: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a = self.arch
+        g_end = a.global_dim
+        p_end = g_end + a.periodic_dim
+        local = vec[p_end:].reshape(a.local_dim, CANONICAL_CELLS, CANONICAL_CELLS)
+        return vec[:g_end], vec[g_end:p_end], local
+
+    def _spatial_batch(
+        self,
+        latents: np.ndarray,
+        truncation: float,
+        style: np.ndarray | None,
+        noise_seeds: list[int],
+        cells: tuple[int, int],
+        tileable: bool,
+    ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        gen_mod = self.generator
+        h, w = cells
+        ry = -(-h // CANONICAL_CELLS)
+        rx = -(-w // CANONICAL_CELLS)
+        locs, globs, phases = [], [], []
+        for i, vec in enumerate(latents):
+            glob, phase, local = self._split(vec)
+            if style is not None:  # the look (global latent and waves) from the style latent
+                glob, phase, _ = self._split(style[i])
+            if ry > 1 or rx > 1:
+                local = np.tile(local, (1, ry, rx))
+            locs.append(local[:, :h, :w] * truncation)
+            globs.append(glob * truncation)
+            phases.append(phase)
+        dev = self.device
+        z_local = torch.from_numpy(np.stack(locs).astype(np.float32)).to(dev)
+        z_global = torch.from_numpy(np.stack(globs).astype(np.float32)).to(dev)
+        phase_t = torch.from_numpy(np.stack(phases).astype(np.float32)).to(dev)
+        grid = gen_mod.latent_grid(z_local, z_global, phase_t, tileable=tileable)  # type: ignore[operator]
+        noise = []
+        for level, (nh, nw) in enumerate(gen_mod.noise_shapes(h, w)):  # type: ignore[operator]
+            scale = nh // h
+            maps = []
+            for seed in noise_seeds:
+                g = torch.Generator().manual_seed((int(seed) * 7919 + level) & 0xFFFF_FFFF_FFFF_FFFF)
+                side = CANONICAL_CELLS * scale
+                canon = torch.randn(1, 1, side, side, generator=g)
+                if nh > side or nw > side:
+                    canon = canon.repeat(1, 1, -(-nh // side), -(-nw // side))
+                maps.append(canon[:, :, :nh, :nw])
+            noise.append(torch.cat(maps).to(dev))
+        return grid, noise
 
     def render(
         self,
@@ -124,28 +246,82 @@ class GanModel:
         truncation: float = 1.0,
         style_latents: np.ndarray | None = None,
         batch: int = 16,
+        size: int | tuple[int, int] | None = None,
+        tileable: bool = False,
+        noise_seeds: list[int] | None = None,
     ) -> np.ndarray:
-        """Images (N×H×W×3 uint8) for latents (N×z_dim); truncation < 1 pulls them toward the average."""
-        latents = np.asarray(latents, dtype=np.float32).reshape(-1, self.arch.z_dim)
+        """Images (N×H×W×3 uint8) for latents (N×latent_dim); truncation < 1 pulls them toward the
+        average. ``noise_seeds`` (spatial: the per-pixel noise of each image; default 0)."""
+        latents = np.asarray(latents, dtype=np.float32).reshape(-1, self.latent_dim)
+        styles = (
+            None
+            if style_latents is None
+            else np.asarray(style_latents, dtype=np.float32).reshape(-1, self.latent_dim)
+        )
+        w, h = self.check_size(size)
         out = []
         with self._lock, torch.inference_mode():
-            for i in range(0, len(latents), batch):
-                z = torch.from_numpy(latents[i : i + batch] * truncation).to(self.device)
-                s = None
-                if style_latents is not None:
-                    s_np = np.asarray(style_latents, dtype=np.float32).reshape(-1, self.arch.z_dim)
-                    s = torch.from_numpy(s_np[i : i + batch] * truncation).to(self.device)
-                out.append(to_pixels(self.generator(z, s)))
-        return np.concatenate(out) if out else np.zeros((0, self.resolution, self.resolution, 3), np.uint8)
+            if self.spatial:
+                cell = 2**self.arch.levels
+                cells = (-(-h // cell), -(-w // cell))
+                if tileable and (h % cell or w % cell):
+                    raise ValueError(f"a tileable sample's sides must be multiples of {cell} px, not {w}×{h}")
+                seeds = list(noise_seeds) if noise_seeds is not None else [0] * len(latents)
+                # Large pictures one at a time: memory grows with the area.
+                step = max(1, min(batch, (1 << 22) // max(1, w * h)))
+                for i in range(0, len(latents), step):
+                    sl = slice(i, i + step)
+                    grid, noise = self._spatial_batch(
+                        latents[sl],
+                        truncation,
+                        None if styles is None else styles[sl],
+                        seeds[sl],
+                        cells,
+                        tileable,
+                    )
+                    img = self.generator(grid, noise, tileable=tileable)
+                    out.append(to_pixels(img[:, :, :h, :w]))
+            else:
+                for i in range(0, len(latents), batch):
+                    z = torch.from_numpy(latents[i : i + batch] * truncation).to(self.device)
+                    s = None
+                    if styles is not None:
+                        s = torch.from_numpy(styles[i : i + batch] * truncation).to(self.device)
+                    out.append(to_pixels(self.generator(z, s)))
+        return np.concatenate(out) if out else np.zeros((0, h, w, 3), np.uint8)
 
-    def sample(self, seeds: list[int], truncation: float = 1.0) -> list[GanSample]:
-        """One sample per seed; the same seeds and truncation always give the same pixels."""
-        latents = np.stack([self.latent(s) for s in seeds]) if seeds else np.zeros((0, self.arch.z_dim))
-        pixels = self.render(latents, truncation)
+    def sample(
+        self,
+        seeds: list[int],
+        truncation: float = 1.0,
+        size: int | tuple[int, int] | None = None,
+        tileable: bool = False,
+    ) -> list[GanSample]:
+        """One sample per seed; the same seeds, truncation and size always give the same pixels."""
+        latents = np.stack([self.latent(s) for s in seeds]) if seeds else np.zeros((0, self.latent_dim))
+        pixels = self.render(latents, truncation, size=size, tileable=tileable, noise_seeds=list(seeds))
         return [
-            GanSample(p, z, truncation, {"seed": int(s)})
+            GanSample(p, z, truncation, {"seed": int(s)}, tileable)
             for p, z, s in zip(pixels, latents, seeds, strict=True)
         ]
+
+    def render_samples(
+        self,
+        samples: list[GanSample],
+        size: int | tuple[int, int] | None = None,
+        tileable: bool | None = None,
+    ) -> np.ndarray:
+        """The pixels of existing samples at another size (e.g. a canvas's): the same picture, extended."""
+        if not samples:
+            w, h = self.check_size(size)
+            return np.zeros((0, h, w, 3), np.uint8)
+        t = samples[0].truncation
+        tile = samples[0].tileable if tileable is None else tileable
+        if not self.spatial and any(s.recipe.get("cross") == "style" for s in samples):
+            raise ValueError("a style cross of the first engine cannot be rendered again at another size")
+        latents = np.stack([s.latent for s in samples])
+        seeds = [root_seed(s.recipe) for s in samples]
+        return self.render(latents, t, size=size, tileable=tile, noise_seeds=seeds)
 
     def variations(
         self,
@@ -154,38 +330,66 @@ class GanModel:
         strength: float = 0.3,
         seed: int = 1,
         truncation: float | None = None,
+        size: int | tuple[int, int] | None = None,
     ) -> list[GanSample]:
-        """``count`` mutations of ``parent``: variation seeds ``seed, seed+1, …``."""
+        """``count`` mutations of ``parent``: variation seeds ``seed, seed+1, …`` (the parent's noise)."""
         t = parent.truncation if truncation is None else truncation
         latents = np.stack([vary_latent(parent.latent, strength, seed + i) for i in range(count)])
-        pixels = self.render(latents, t)
+        seeds = [root_seed(parent.recipe)] * count
+        pixels = self.render(latents, t, size=size, tileable=parent.tileable, noise_seeds=seeds)
         return [
-            GanSample(p, z, t, {"variation": seed + i, "strength": strength, "of": parent.recipe})
+            GanSample(
+                p, z, t, {"variation": seed + i, "strength": strength, "of": parent.recipe}, parent.tileable
+            )
             for i, (p, z) in enumerate(zip(pixels, latents, strict=True))
         ]
 
     def interpolate(
-        self, a: GanSample, b: GanSample, frames: int = 24, truncation: float | None = None
+        self,
+        a: GanSample,
+        b: GanSample,
+        frames: int = 24,
+        truncation: float | None = None,
+        size: int | tuple[int, int] | None = None,
     ) -> np.ndarray:
-        """``frames`` images (N×H×W×3) from ``a`` to ``b`` inclusive, along a great circle of latents."""
+        """``frames`` images (N×H×W×3) from ``a`` to ``b`` inclusive, along a great circle of latents
+        (with ``a``'s fine noise throughout, so the texture flows instead of flickering)."""
         t = a.truncation if truncation is None else truncation
         n = max(2, int(frames))
         latents = np.stack([slerp(a.latent, b.latent, i / (n - 1)) for i in range(n)])
-        return self.render(latents, t)
+        return self.render(latents, t, size=size, tileable=a.tileable, noise_seeds=[root_seed(a.recipe)] * n)
 
-    def cross(self, a: GanSample, b: GanSample, seed: int = 0, mode: str = "mix") -> GanSample:
+    def cross(
+        self,
+        a: GanSample,
+        b: GanSample,
+        seed: int = 0,
+        mode: str = "mix",
+        size: int | tuple[int, int] | None = None,
+    ) -> GanSample:
         """A child of ``a`` and ``b``. ``mode="mix"``: latent crossover (a new individual between them);
-        ``mode="style"``: ``a``'s layout with ``b``'s colours and texture (skip-layer excitation from b)."""
+        ``mode="style"``: ``a``'s layout with ``b``'s colours and texture (the spatial generator takes
+        ``b``'s global latent and waves; the first engine its skip-layer excitation)."""
         t = a.truncation
+        noise = [root_seed(a.recipe)]
         if mode == "mix":
             z = cross_latents(a.latent, b.latent, seed)
-            pixels = self.render(z[None], t)[0]
+            pixels = self.render(z[None], t, size=size, tileable=a.tileable, noise_seeds=noise)[0]
+        elif mode == "style" and self.spatial:
+            # The child's own latent: B's global latent and waves over A's local grid.
+            a_len = self.arch.global_dim + self.arch.periodic_dim
+            z = np.concatenate([b.latent[:a_len], a.latent[a_len:]]).astype(np.float32)
+            pixels = self.render(z[None], t, size=size, tileable=a.tileable, noise_seeds=noise)[0]
         elif mode == "style":
             z = a.latent
-            pixels = self.render(z[None], t, style_latents=b.latent[None])[0]
+            pixels = self.render(
+                z[None], t, style_latents=b.latent[None], size=size, tileable=a.tileable, noise_seeds=noise
+            )[0]
         else:
             raise ValueError(f"cross mode must be 'mix' or 'style', not {mode!r}")
-        return GanSample(pixels, z, t, {"cross": mode, "a": a.recipe, "b": b.recipe, "mix_seed": seed})
+        return GanSample(
+            pixels, z, t, {"cross": mode, "a": a.recipe, "b": b.recipe, "mix_seed": seed}, a.tileable
+        )
 
 
 def make_grid(images: np.ndarray, cols: int | None = None, pad: int = 2, background: int = 255) -> np.ndarray:

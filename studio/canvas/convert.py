@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 
@@ -30,3 +31,23 @@ def qimage_to_array(image: QImage) -> np.ndarray:
     w, h = image.width(), image.height()
     buf = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
     return buf.reshape(h, image.bytesPerLine())[:, : w * 4].reshape(h, w, 4).copy()
+
+
+def half_level(image: QImage) -> QImage:
+    """The next level of a display pyramid: half the size, smooth, premultiplied (what the raster painter
+    blends without converting). QImage work only: safe in a worker thread."""
+    half = image.scaled(
+        max(1, image.width() // 2),
+        max(1, image.height() // 2),
+        Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+    return half.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+
+
+def pyramid(image: QImage, min_side: int = 128) -> list[QImage]:
+    """``image`` and its half levels down to ``min_side`` (built ahead, e.g. in a worker thread)."""
+    levels = [image]
+    while min(levels[-1].width(), levels[-1].height()) > 2 * min_side:
+        levels.append(half_level(levels[-1]))
+    return levels

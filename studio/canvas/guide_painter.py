@@ -126,17 +126,30 @@ class GuidePainter(_OverlayPainter):
         painter.restore()
 
 
+#: Colour stops of the heat-map (a "turbo"-like scale: cool blue where little draws the eye, through green
+#: and yellow, to red where most does); alpha rises with heat so hot regions stand out clearly.
+_HEAT_STOPS = np.array([0.0, 0.25, 0.5, 0.75, 1.0], np.float32)
+_HEAT_RGB = np.array(
+    [(35, 40, 120), (40, 140, 240), (60, 220, 120), (250, 200, 40), (225, 30, 20)], np.float32
+)
+
+
 def heatmap_image(saliency: np.ndarray) -> QImage:
-    """A 0..1 map as an ARGB32 QImage: clear where low, warm and nearly opaque where 1."""
-    s = np.clip(np.asarray(saliency, dtype=np.float32), 0.0, 1.0)
+    """A 0..1 map as an ARGB32 QImage: a blue-to-red scale, clear where cold, strong where hot.
+
+    The map is stretched so its 99th percentile is full heat (a single hot pixel cannot wash out the rest)."""
+    s = np.clip(np.asarray(saliency, dtype=np.float32), 0.0, None)
+    top = float(np.percentile(s, 99)) if s.size else 0.0
+    s = np.clip(s / top, 0.0, 1.0) if top > 1e-6 else np.zeros_like(s)
     h, w = s.shape
+    rgb = np.stack([np.interp(s, _HEAT_STOPS, _HEAT_RGB[:, c]) for c in range(3)], axis=-1)
     argb = np.empty((h, w, 4), np.uint8)
     # Little-endian ARGB32 is stored B, G, R, A.
-    argb[..., 2] = 255
-    argb[..., 1] = (s * 230).astype(np.uint8)
-    argb[..., 0] = (np.clip(s - 0.7, 0, 1) / 0.3 * 120).astype(np.uint8)
-    # Only the salient part shows: the bottom quarter of the range stays clear so the picture reads.
-    argb[..., 3] = (np.clip((s - 0.25) / 0.75, 0.0, 1.0) * 230).astype(np.uint8)
+    argb[..., 0] = rgb[..., 2].astype(np.uint8)
+    argb[..., 1] = rgb[..., 1].astype(np.uint8)
+    argb[..., 2] = rgb[..., 0].astype(np.uint8)
+    # Clear where nothing draws the eye (the picture reads through), then rising quickly with heat.
+    argb[..., 3] = (240 * np.clip((s - 0.1) / 0.9, 0.0, 1.0) ** 0.7).astype(np.uint8)
     image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32)
     return image.copy()  # own the pixels: argb dies with this function
 
@@ -202,4 +215,12 @@ class CropPainter(_OverlayPainter):
         path = QPainterPath()
         path.addRect(frame)
         stroke_two_tone(painter, path, white, 2.0, 1.0)
+        # Handles at the corners and edge middles: the frame can be dragged and resized before Apply.
+        painter.setPen(QColor(0, 0, 0, 200))
+        painter.setBrush(QColor(255, 255, 255, 230))
+        for hx in (frame.left(), frame.center().x(), frame.right()):
+            for hy in (frame.top(), frame.center().y(), frame.bottom()):
+                if hx == frame.center().x() and hy == frame.center().y():
+                    continue
+                painter.drawRect(QRectF(hx - 4, hy - 4, 8, 8))
         painter.restore()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 
 from atelier_common.images import is_image_path
 from studio.canvas import zoom
-from studio.canvas.convert import array_to_qimage
+from studio.canvas.convert import array_to_qimage, half_level
 from studio.state.document import Document, Layer
 
 TOOLS = ("pan", "select_rect", "pick", "paint")
@@ -92,7 +92,9 @@ class CanvasView(QWidget):
         self._drag: tuple[str, QPointF, zoom.ViewTransform] | None = None
         self._space_down = False
         self._selection: QRectF | None = None
-        self._pyramids: dict[int, list[QImage]] = {}
+        self._pyramids: dict[int, list[QImage]] = {}  # per image (cacheKey): halvings, for any zoom
+        self._screen: dict[int, QImage] = {}  # per image: a copy at the size it is shown, when minified
+        self._prepared: dict[int, tuple[np.ndarray, QImage, list[QImage]]] = {}
         self._checker = _checkerboard()
 
     # -- document -------------------------------------------------------------------------------
@@ -126,8 +128,12 @@ class CanvasView(QWidget):
         """Rebuild every QImage from the document (a new document, or its base image replaced)."""
         doc = self._document
         self._pyramids.clear()
+        self._screen.clear()
+        old_size = self.image_size()
         self._layers = []
         self._base = None if doc is None else array_to_qimage(doc.image)
+        if doc is not None and self.image_size() != old_size:
+            self.fit_to_window()  # a crop (or its undo) changed the picture's size: show all of it again
         self._on_document_layers()
 
     def _on_document_layers(self) -> None:
@@ -137,16 +143,34 @@ class CanvasView(QWidget):
         self._layers = []
         for layer in doc.layers if doc is not None else []:
             kept = known.get(id(layer))
-            image = kept[1] if kept is not None and kept[0] is layer else array_to_qimage(layer.image)
+            if kept is not None and kept[0] is layer:
+                image = kept[1]
+            else:
+                image = self._adopt_prepared(layer.image)
             self._layers.append((layer, image))
+        self._prepared.clear()
         alive = {image.cacheKey() for _, image in self._layers}
         if self._base is not None:
             alive.add(self._base.cacheKey())
         if self._preview is not None:
             alive.add(self._preview.cacheKey())
-        for key in set(self._pyramids) - alive:
-            del self._pyramids[key]
+        for cache in (self._pyramids, self._screen):
+            for key in set(cache) - alive:
+                del cache[key]
         self._on_document_layer_look()
+
+    def prepare_image(self, pixels: np.ndarray, image: QImage, levels: list[QImage]) -> None:
+        """Hand over the QImage and pyramid of ``pixels``, made in a worker thread, for the layer about to
+        be added with that very array: the canvas then converts and scales nothing on the UI thread."""
+        self._prepared[id(pixels)] = (pixels, image, levels)
+
+    def _adopt_prepared(self, pixels: np.ndarray) -> QImage:
+        entry = self._prepared.get(id(pixels))
+        if entry is None or entry[0] is not pixels:
+            return array_to_qimage(pixels)
+        _, image, levels = entry
+        self._pyramids[image.cacheKey()] = list(levels)
+        return image
 
     def _on_document_layer_look(self, _index: int = -1) -> None:
         """An opacity or visibility changed: the cached images are drawn again with the new values."""
@@ -159,6 +183,7 @@ class CanvasView(QWidget):
         """Show a live preview over the document (any size: it is stretched to the image)."""
         if self._preview is not None:
             self._pyramids.pop(self._preview.cacheKey(), None)
+            self._screen.pop(self._preview.cacheKey(), None)
         self._preview = None if pixels is None else array_to_qimage(pixels)
         if not self.can_compare:
             self.set_compare(False)
@@ -284,24 +309,28 @@ class CanvasView(QWidget):
         # Minified: draw from a half-size pyramid level at most 2× larger than the target, smoothly. Each
         # level is made once per image, so zooming a 24 MP photo costs milliseconds, not a full rescale.
         level = self._pyramid_level(image, scale)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        painter.drawImage(target, level, QRectF(level.rect()))
+        pixels = target.toAlignedRect()  # whole device pixels, covering what the checkerboard covers
+        size = pixels.size()
+        if size.width() * size.height() > 2 * self.width() * self.height():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(target, level, QRectF(level.rect()))
+            return
+        # The image as large as it is shown, made once per size: a repaint that changes only an opacity
+        # (a slider tick) or a position (a pan) is then a plain blit of each layer, not a rescale.
+        shown = self._screen.get(image.cacheKey())
+        if shown is None or shown.size() != size:
+            shown = level.scaled(
+                size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+            ).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            self._screen[image.cacheKey()] = shown
+        painter.drawImage(pixels.topLeft(), shown)
 
     def _pyramid_level(self, image: QImage, scale: float) -> QImage:
         levels = self._pyramids.get(image.cacheKey())
         if levels is None:
             levels = self._pyramids[image.cacheKey()] = [image]
         while scale * (2 ** (len(levels) - 1)) < 0.5 and min(levels[-1].width(), levels[-1].height()) > 1:
-            last = levels[-1]
-            half = last.scaled(
-                max(1, last.width() // 2),
-                max(1, last.height() // 2),
-                Qt.AspectRatioMode.IgnoreAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            # The format the raster painter blends without converting: each paint of a level (an opacity
-            # tick repaints every layer) then costs one scaled blit, not a conversion of the level first.
-            levels.append(half.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied))
+            levels.append(half_level(levels[-1]))
         index = 0
         while index + 1 < len(levels) and scale * (2 ** (index + 1)) <= 1.0:
             index += 1

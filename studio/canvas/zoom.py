@@ -32,14 +32,14 @@ def clamp_scale(scale: float) -> float:
 
 
 def fit(image_w: int, image_h: int, view_w: int, view_h: int, margin: int = 8) -> ViewTransform:
-    """Scale so the whole image shows, centred; never enlarges past 100 % unless the image is tiny."""
+    """Scale so the whole image fills the view, centred (enlarging a small image too)."""
     if image_w <= 0 or image_h <= 0 or view_w <= 0 or view_h <= 0:
         return ViewTransform()
     avail_w, avail_h = max(1, view_w - 2 * margin), max(1, view_h - 2 * margin)
     scale = min(avail_w / image_w, avail_h / image_h)
-    if scale > 1.0:
-        # Small images show at a whole-number zoom so pixels stay square and crisp.
-        scale = float(max(1, math.floor(scale)))
+    if scale >= 2.0:
+        # Tiny images show at a whole-number zoom so pixels stay square and crisp.
+        scale = float(math.floor(scale))
     scale = clamp_scale(scale)
     return centred(image_w, image_h, view_w, view_h, scale)
 

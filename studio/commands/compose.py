@@ -14,6 +14,8 @@ HELP = "analyse a picture's composition (subject, balance, horizon, crops) or dr
 
 #: Analysis of huge files runs on a downsample of this long side; results are in full-size pixels.
 ANALYSIS_LOAD_SIDE = 2048
+#: Widest guide line in pixels.
+MAX_WIDTH = 1000.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--guide draws onto a copy: add -o OUT.png")
     if not 0.0 <= args.opacity <= 1.0:
         raise CliError("--opacity must be between 0 and 1")
+    if not 0.0 <= args.width <= MAX_WIDTH:  # also refuses nan; inf and 1e9 would hang the drawing
+        raise CliError(f"--width must be between 0 and {MAX_WIDTH:.0f} pixels (0: by image size)")
     frame_aspect = _aspect(args.aspect)
     grid = _grid(args.grid)
     if args.output:
@@ -129,7 +133,8 @@ def _analyse(args: argparse.Namespace) -> None:
     print(f"{Path(args.image).name}: {w}×{h}")
     if result.subject is not None:
         (cx, cy), (bx, by, bw, bh) = result.subject.center, result.subject.box
-        print(f"  subject   centre ({cx:.0f}, {cy:.0f}), box {bw:.0f}×{bh:.0f} at ({bx:.0f}, {by:.0f})")
+        what = "face     " if result.subject.kind == "face" else "subject  "
+        print(f"  {what} centre ({cx:.0f}, {cy:.0f}), box {bw:.0f}×{bh:.0f} at ({bx:.0f}, {by:.0f})")
     else:
         print("  subject   none")
     b = result.balance

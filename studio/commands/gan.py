@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -15,6 +16,18 @@ HELP = "sample, interpolate or train a GAN of painted textures"
 IMAGE_SUFFIXES = (".png",)
 
 
+class _Defaults:  # TrainConfig's defaults without importing torch at start-up (kept equal by a test)
+    steps = 3000
+    batch_size = 8
+    crop_scale = (0.16, 0.24)
+    ema_decay = 0.995
+    augment = "color,translation,cutout"
+    resolution = 96
+
+
+_D = _Defaults
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="gan_command", metavar="ACTION", required=True)
 
@@ -23,7 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--count", type=int, default=16, help="how many samples (default 16)")
     p.add_argument("--seed", type=int, default=7, help="first seed; samples use seed, seed+1, … (default 7)")
     p.add_argument("--truncation", type=float, default=0.7, help="0–1, lower is tamer (default 0.7)")
-    p.add_argument("--size", type=int, default=None, help="upsample each sample to SIZE px (default: native)")
+    p.add_argument(
+        "--size",
+        default=None,
+        help="sample side in px, or WIDTHxHEIGHT (default 512; 16–4096). The first engine's 64 px models "
+        "are Lanczos-enlarged to it instead",
+    )
+    p.add_argument(
+        "--tileable", action="store_true", help="seamlessly tileable samples (sides a multiple of 16 px)"
+    )
     p.add_argument(
         "-o", "--output", required=True, help="GRID.png, or a folder for one PNG + JSON per sample"
     )
@@ -34,31 +55,73 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--frames", type=int, default=24, help="frames per pair of seeds (default 24)")
     p.add_argument("--truncation", type=float, default=0.7, help="0–1 (default 0.7)")
     p.add_argument("--frame-ms", type=int, default=80, help="GIF frame duration in ms (default 80)")
+    p.add_argument("--size", default="256", help="frame side in px, or WIDTHxHEIGHT (default 256)")
     p.add_argument("-o", "--output", required=True, help="ANIM.gif, STRIP.png, or a folder for PNG frames")
 
-    p = sub.add_parser("train", help="train a GAN on a folder of images")
+    p = sub.add_parser(
+        "train",
+        help="train a GAN on a folder of images (several processes: torchrun --nproc_per_node N -m studio gan train …)",
+    )
     p.add_argument("folder", help="folder of training images (searched recursively)")
     p.add_argument(
         "-o", "--output", required=True, help="MODEL.safetensors (a MODEL.json sidecar is written too)"
     )
-    p.add_argument("--size", type=int, choices=(64, 128, 256), default=None, help="resolution (default 64)")
-    p.add_argument("--steps", type=int, default=2000, help="training steps in this run (default 2000)")
-    p.add_argument("--resume", default=None, help="continue training this checkpoint")
+    p.add_argument(
+        "--size",
+        type=int,
+        choices=(32, 64, 96, 128),
+        default=None,
+        help="side of the training crops in px (default 96); samples can be any size",
+    )
+    p.add_argument("--steps", type=int, default=None, help=f"training steps in this run (default {_D.steps})")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--resume", default=None, help="continue this checkpoint's run exactly")
+    start.add_argument(
+        "--init",
+        default=None,
+        help="start from this model's weights (fine-tune; 'bundled' for the bundled painting model)",
+    )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    p.add_argument("--batch", type=int, default=8, help="batch size (default 8)")
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=_D.batch_size,
+        help=f"global batch, split over torchrun's processes (default {_D.batch_size})",
+    )
     p.add_argument(
         "--crop",
-        default="0.5,1.0",
-        help="random square crops, side as MIN,MAX fraction of each image's short side (default 0.5,1.0)",
+        default=",".join(str(v) for v in _D.crop_scale),
+        help="random square crops, side as MIN,MAX fraction of each image's short side "
+        f"(default {_D.crop_scale[0]},{_D.crop_scale[1]})",
+    )
+    p.add_argument(
+        "--holdout",
+        type=float,
+        default=0.0,
+        help="share of each image's width (its right strip) kept out of training for measuring (default 0)",
+    )
+    p.add_argument(
+        "--eval-every",
+        type=int,
+        default=0,
+        help="measure samples against real crops every N steps and keep the best as MODEL.best.safetensors",
+    )
+    p.add_argument("--r1", type=float, default=0.1, help="R1 penalty weight γ (default 0.1; 0: none)")
+    p.add_argument(
+        "--r1-every", type=int, default=16, help="steps between lazy R1 penalties (default 16; 0: none)"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of the run (default 0)")
     p.add_argument(
-        "--ema", type=float, default=0.995, help="EMA decay of the sampling generator (default 0.995)"
+        "--ema",
+        type=float,
+        default=_D.ema_decay,
+        help=f"EMA decay of the sampling generator (default {_D.ema_decay})",
     )
     p.add_argument(
         "--augment",
-        default="color,translation,cutout",
-        help="DiffAugment policies, comma-separated from color, translation, cutout (default: all three)",
+        default=_D.augment,
+        help="augmentations applied with the adaptive probability, from color, translation, cutout "
+        f"(default {_D.augment}; 'none' for none)",
     )
     p.add_argument(
         "--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)"
@@ -103,19 +166,81 @@ def _check_truncation(value: float) -> None:
         raise CliError(f"--truncation must be between 0 and 2, not {value}")
 
 
+def _check_sample_memory(args: argparse.Namespace, size: tuple[int, int] | None, resolution: int) -> None:
+    """Before sampling: the samples (and a grid of them) must fit in memory and under the pixel limit."""
+    from models.memory import MemoryLimitError, check_fits
+    from studio.io.images import MAX_PIXELS
+
+    w, h = size or (resolution, resolution)
+    px = w * h
+    label = f"{args.count} samples of {w}×{h} px"
+    grid = Path(args.output).suffix.lower() in IMAGE_SUFFIXES
+    # All samples are kept as pixels (twice when enlarged, and once more as the grid); the generator's
+    # float activations for one batch (about 4 MP, or one sample when it is larger) come on top.
+    kept = args.count * px * 3 * (3 if grid else 2)
+    activations = max(px, min(args.count * px, 1 << 22)) * 256
+    if grid and args.count * px > MAX_PIXELS:
+        raise CliError(
+            f"a grid of {label} would be {args.count * px / 1e6:.0f} MP, "
+            f"over the {MAX_PIXELS / 1e6:.0f} MP limit; use fewer samples, a smaller --size, or a folder"
+        )
+    try:
+        check_fits(kept + activations, label, "use fewer samples or a smaller --size")
+    except MemoryLimitError as exc:
+        raise CliError(str(exc)) from None
+    if not grid:  # one PNG per sample: up to 3 bytes a pixel on disk
+        import shutil
+
+        from models.memory import format_bytes
+
+        probe = Path(args.output).absolute()
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        try:
+            free = shutil.disk_usage(probe).free
+        except OSError:
+            return
+        need = args.count * px * 3
+        if need > free:
+            raise CliError(
+                f"{label} may need {format_bytes(need)} on disk and {probe} has "
+                f"{format_bytes(free)} free; use fewer samples or a smaller --size"
+            )
+
+
+def _parse_size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        parts = [int(v) for v in str(text).lower().replace("×", "x").split("x")]
+    except ValueError:
+        raise CliError(f"--size must be PX or WIDTHxHEIGHT, like 512 or 768x512 (got {text!r})") from None
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or not all(16 <= v <= 4096 for v in parts):
+        raise CliError("--size must be between 16 and 4096 px a side")
+    return parts[0], parts[1]
+
+
 def _sample(args: argparse.Namespace) -> int:
     if args.count < 1 or args.count > 1024:
         raise CliError("--count must be between 1 and 1024")
-    if args.size is not None and not 16 <= args.size <= 4096:
-        raise CliError("--size must be between 16 and 4096")
+    size = _parse_size(args.size)
     _check_truncation(args.truncation)
+    if args.tileable and size is not None and (size[0] % 16 or size[1] % 16):
+        raise CliError("--tileable needs sides that are multiples of 16 px")
     model = _load_model(args)
+    _check_sample_memory(args, size, model.resolution)
+    import numpy as np
+
     from models.gan import make_grid
     from models.gan.export import model_summary, upsample
     from studio.io.gan_files import check_sample_target, save_sample, write_sample_sidecar
     from studio.io.guard import OutputRefused, check_output_dir
     from studio.io.images import ImageSaveError, save_image
 
+    if args.tileable and not model.spatial:
+        raise CliError("--tileable needs a spatial model; this one paints fixed squares")
     seeds = list(range(args.seed, args.seed + args.count))
     out = Path(args.output)
     try:  # every destination is checked before the samples are made
@@ -127,29 +252,35 @@ def _sample(args: argparse.Namespace) -> int:
                 check_sample_target(out / f"seed_{seed}.png", model, png_must_be_ours=True)
     except OutputRefused as exc:
         raise CliError(str(exc)) from None
-    samples = model.sample(seeds, args.truncation)
+    if model.spatial:
+        samples = model.sample(seeds, args.truncation, size=size, tileable=args.tileable)
+        enlarge = None
+    else:  # the first engine paints its fixed square; enlarge it when a size is asked for
+        samples = model.sample(seeds, args.truncation)
+        enlarge = size
     try:
         if out.suffix.lower() in IMAGE_SUFFIXES:
-            pixels = [upsample(s.pixels, args.size) if args.size else s.pixels for s in samples]
-            import numpy as np
-
+            pixels = [upsample(s.pixels, enlarge) if enlarge else s.pixels for s in samples]
             grid = make_grid(np.stack(pixels))
+            h, w = pixels[0].shape[:2]
             meta = {
                 "tool": "atelier gan sample",
                 "seeds": seeds,
                 "truncation": args.truncation,
+                "size": [w, h],
+                "tileable": bool(args.tileable),
                 "model": model_summary(model),
                 "layout": "rows of ceil(sqrt(count)), left to right",
             }
             save_image(out, grid, provenance=meta)
             write_sample_sidecar(out, meta)
-            print(f"wrote {out} ({len(samples)} samples, seeds {seeds[0]}–{seeds[-1]})")
+            print(f"wrote {out} ({len(samples)} samples of {w}×{h} px, seeds {seeds[0]}–{seeds[-1]})")
         else:
             if out.suffix:
                 raise CliError(f"{out}: -o must be a .png grid or a folder")
             out.mkdir(parents=True, exist_ok=True)
             for s in samples:
-                save_sample(out / f"seed_{s.recipe['seed']}.png", s, model, args.size)
+                save_sample(out / f"seed_{s.recipe['seed']}.png", s, model, enlarge)
             print(f"wrote {len(samples)} samples with sidecars to {out}/")
     except (ImageSaveError, OutputRefused, OSError) as exc:
         raise CliError(f"cannot write {out}: {exc}") from None
@@ -165,6 +296,10 @@ def _interpolate(args: argparse.Namespace) -> int:
         raise CliError("--seeds needs at least two seeds, like 3,9")
     if not 2 <= args.frames <= 1000:
         raise CliError("--frames must be between 2 and 1000")
+    if not 10 <= args.frame_ms <= 10000:
+        raise CliError("--frame-ms must be between 10 and 10000")
+    if len(seeds) > 64:
+        raise CliError("--seeds takes at most 64 seeds")
     _check_truncation(args.truncation)
     model = _load_model(args)
     import numpy as np
@@ -186,7 +321,10 @@ def _interpolate(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
     samples = model.sample(seeds, args.truncation)
-    parts = [model.interpolate(a, b, args.frames) for a, b in zip(samples, samples[1:], strict=False)]
+    size = _parse_size(args.size)
+    parts = [
+        model.interpolate(a, b, args.frames, size=size) for a, b in zip(samples, samples[1:], strict=False)
+    ]
     frames = np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])  # shared end frames once
     meta = {
         "tool": "atelier gan interpolate",
@@ -225,17 +363,29 @@ def _train(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".safetensors":
         raise CliError(f"{out}: -o must end in .safetensors")
-    if args.steps < 1:
+    steps = args.steps if args.steps is not None else _D.steps
+    if steps < 1:
         raise CliError("--steps must be at least 1")
-    if args.batch < 1:
-        raise CliError("--batch must be at least 1")
+    if not 1 <= args.batch <= 256:
+        raise CliError("--batch must be between 1 and 256")
+    if args.threads is not None and not 1 <= args.threads <= 256:
+        raise CliError("--threads must be between 1 and 256")
+    if not math.isfinite(args.checkpoint_every) or not 0 < args.checkpoint_every <= 86400:
+        raise CliError("--checkpoint-every must be a number of seconds, more than 0 and at most 86400")
+    if args.min_images < 1:
+        raise CliError("--min-images must be at least 1")
     crop = _parse_crop(args.crop)
     if not 0.0 <= args.ema < 1.0:
         raise CliError("--ema must be in [0, 1)")
-    unknown = {a.strip() for a in args.augment.split(",") if a.strip()} - {"color", "translation", "cutout"}
+    if not 0.0 <= args.holdout < 0.9:
+        raise CliError("--holdout must be in [0, 0.9)")
+    if args.eval_every < 0 or args.r1_every < 0 or args.r1 < 0:
+        raise CliError("--eval-every and --r1-every must be 0 or more")
+    augment = "" if args.augment.strip() == "none" else args.augment
+    unknown = {a.strip() for a in augment.split(",") if a.strip()} - {"color", "translation", "cutout"}
     if unknown:
         raise CliError(
-            f"--augment: unknown {', '.join(sorted(unknown))}; choose from color, translation, cutout"
+            f"--augment: unknown {', '.join(sorted(unknown))}; choose from color, translation, cutout, or none"
         )
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -243,6 +393,8 @@ def _train(args: argparse.Namespace) -> int:
 
     from models.gan import CheckpointError, GanTrainError, TrainConfig, default_arch, load_checkpoint, train
     from models.gan.checkpoint import check_checkpoint_target
+    from models.gan.distributed import from_environment
+    from models.gan.paths import BUNDLED_MODEL
     from models.gan.training import TrainProgress
     from models.progress import drive
     from studio.io.images import read_pixels
@@ -252,21 +404,29 @@ def _train(args: argparse.Namespace) -> int:
     except CheckpointError as exc:
         raise CliError(str(exc)) from None
 
-    if args.resume:
+    init = str(BUNDLED_MODEL) if args.init == "bundled" else args.init
+    source = args.resume or init
+    if source:
         try:
-            ckpt_res = load_checkpoint(args.resume, training=True).arch.resolution
+            src_res = load_checkpoint(source, training=True).arch.resolution
         except CheckpointError as exc:
             raise CliError(str(exc)) from None
-        if args.size is not None and args.size != ckpt_res:
-            raise CliError(f"--size {args.size} differs from the resumed model's {ckpt_res} px")
-    arch = default_arch(args.size or 64)
+        if args.size is not None and args.size != src_res:
+            raise CliError(f"--size {args.size} differs from that model's {src_res} px crops")
+    world = from_environment()
+    if args.batch % world.world_size:
+        raise CliError(f"--batch {args.batch} must be a multiple of the {world.world_size} processes")
     config = TrainConfig(
-        arch=arch,
-        steps=args.steps,
+        arch=default_arch(args.size or _D.resolution),
+        steps=steps,
         batch_size=args.batch,
         crop_scale=crop,
+        holdout=args.holdout,
+        eval_every=args.eval_every,
+        r1_every=args.r1_every,
+        r1_gamma=args.r1,
         seed=args.seed,
-        augment=args.augment,
+        augment=augment,
         ema_decay=args.ema,
         device=args.device,
         checkpoint_every_s=args.checkpoint_every,
@@ -277,8 +437,15 @@ def _train(args: argparse.Namespace) -> int:
     cli_args = {
         k: v for k, v in vars(args).items() if not k.startswith("_") and k not in ("command", "gan_command")
     }
-    bar = ProgressBar("train ")
-    preview_path = Path(args.preview) if args.preview else None
+    main = world.is_main
+    bar = ProgressBar("train ") if main else (lambda report: None)
+    preview_path = Path(args.preview) if args.preview and main else None
+    try:
+        for where in (out.parent, preview_path.parent if preview_path else None):
+            if where is not None:
+                where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create the output folder: {exc}") from None
 
     def on_progress(report) -> None:  # type: ignore[no-untyped-def]
         if isinstance(report, TrainProgress) and report.preview is not None and preview_path is not None:
@@ -291,6 +458,10 @@ def _train(args: argparse.Namespace) -> int:
             )
         bar(report)
 
+    def close_bar() -> None:
+        if main:
+            bar.close()  # type: ignore[attr-defined]
+
     previous = _stop_on_sigterm()
     try:
         result = drive(
@@ -299,31 +470,46 @@ def _train(args: argparse.Namespace) -> int:
                 out,
                 config,
                 resume=args.resume,
+                init=init,
                 extra_info={"cli_args": cli_args},
                 read_image=read_pixels,
             ),
             on_progress,
         )
     except KeyboardInterrupt:
-        bar.close()
+        close_bar()
         print(f"stopped; the checkpoint so far is in {out}", file=sys.stderr)
         return 130
-    except (GanTrainError, CheckpointError) as exc:
-        bar.close()
-        raise CliError(str(exc)) from None
-    except ValueError as exc:
-        bar.close()
+    except (GanTrainError, CheckpointError, ValueError) as exc:
+        close_bar()
         raise CliError(str(exc)) from None
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    bar.close()
+        _leave_process_group()
+    close_bar()
+    if not main:
+        return 0
     skipped = f"; skipped {len(result.skipped)} file(s)" if result.skipped else ""
-    print(f"trained on {result.images} images for {args.steps} steps (model at step {result.steps}){skipped}")
+    print(f"trained on {result.images} images for {steps} steps (model at step {result.steps}){skipped}")
     for path, reason in result.skipped[:20]:
         print(f"  skipped {path}: {reason}")
+    print(
+        f"images seen {result.images_seen} (data digest {result.data_digest}), {world.world_size} process(es)"
+    )
+    if result.best is not None:
+        from models.gan.training import best_path
+
+        print(f"best: step {result.best[0]} (patch SWD {result.best[1]:.4f}) in {best_path(out)}")
     print(f"wrote {out} and {out.with_suffix('.json')}")
     return 0
+
+
+def _leave_process_group() -> None:
+    import torch.distributed as td
+
+    if td.is_available() and td.is_initialized():
+        td.destroy_process_group()
 
 
 def _stop_on_sigterm():  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from models.import_order import torch_settled
 from models.progress import Progress
 from studio.jobs.errors import readable_error
 
@@ -76,19 +77,22 @@ class GeneratorWorker(QRunnable):
                 signals.cancelled.emit(None)
                 return
             signals.started.emit()
-            if self._initializer is not None:
-                self._initializer()
-            gen = self._factory()
+            with torch_settled():  # see models/import_order.py: no step runs while torch half-imports
+                if self._initializer is not None:
+                    self._initializer()
+                gen = self._factory()
             last_preview = last_report = 0.0
             pending_preview = False
             unsent: Progress | None = None
             while True:
                 if self._cancel.is_set():
-                    gen.close()
+                    with torch_settled():
+                        gen.close()
                     signals.cancelled.emit(self.latest_preview)
                     return
                 try:
-                    report = next(gen)
+                    with torch_settled():
+                        report = next(gen)
                 except StopIteration as stop:
                     if unsent is not None:
                         signals.progressed.emit(unsent)
@@ -114,7 +118,8 @@ class GeneratorWorker(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the error sink
             if gen is not None:
                 try:
-                    gen.close()
+                    with torch_settled():
+                        gen.close()
                 except Exception:  # noqa: BLE001 - the original error is the one to report
                     pass
             details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

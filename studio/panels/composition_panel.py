@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.canvas.crop_editor import CropEditor
 from studio.canvas.guide_painter import CropPainter, GuidePainter, HeatmapPainter
 from studio.context import AppContext
 from studio.jobs import Job
@@ -43,7 +44,7 @@ class CompositionPanel(Panel):
         1,
         (
             Setting("guide", {}),  # GuideOverlay.from_dict repairs each of its fields
-            Setting("heatmap_opacity", 0.5, between(0.1, 1.0)),
+            Setting("heatmap_opacity", 0.7, between(0.1, 1.0)),
             Setting("crop_aspect", "4:5", one_of(FRAME_ASPECTS)),
         ),
     )
@@ -64,6 +65,7 @@ class CompositionPanel(Panel):
         ]
         for painter in self._painters:
             ctx.canvas.add_overlay(painter)
+        self.crop_editor = CropEditor(ctx.canvas, self.crop)  # drag or resize the frame before Apply
         self.actions = GuideActions(self.guide, self)
 
         layout = QVBoxLayout(self)
@@ -202,6 +204,8 @@ class CompositionPanel(Panel):
         aspect = self.crop_combo.currentText()
         rect = self.analysis.crops.get(aspect)
         self.crop.propose(rect, aspect)
+        if rect is not None:
+            self.ctx.status("Drag the frame to move it, or its edges and corners to resize it; then Apply.")
         self._update_buttons()
 
     def _on_crop_aspect_changed(self, text: str) -> None:

@@ -56,11 +56,12 @@ class GanPanel(Panel):
             Setting("truncation", 0.7, between(0.05, 1.5)),
             Setting("strength", 0.35, between(0.02, 1.5)),
             Setting("seed", 0, between(0, 2**31)),  # the first seed of the page seen last
-            Setting("send_size", 1024, one_of(SEND_SIZES)),
+            Setting("send_size", 0, one_of((0, *SEND_SIZES))),  # 0: the open picture's size
             Setting("frames", 12, between(3, 120)),
             Setting("train_folder", ""),
-            Setting("train_size", 64, one_of(TRAIN_SIZES)),
-            Setting("train_steps", 2000, between(1, 1_000_000)),
+            Setting("train_size", 96, one_of(TRAIN_SIZES)),
+            Setting("train_steps", 3000, between(1, 1_000_000)),
+            Setting("train_start", "bundled", one_of(("bundled", "scratch"))),
         ),
     )
 
@@ -126,8 +127,13 @@ class GanPanel(Panel):
         lay.addLayout(row)
         row = QHBoxLayout()
         self.send_size_combo = QComboBox()
+        self.send_size_combo.addItem("picture size", 0)
         for size in SEND_SIZES:
             self.send_size_combo.addItem(f"{size} px", size)
+        self.send_size_combo.setToolTip(
+            "The size Send to canvas paints at: the open picture's (a new 1024 px square when none is open) "
+            "or a square. Spatial models paint it directly; the older 64 px model is enlarged"
+        )
         self.send_size_combo.setCurrentIndex(
             max(0, self.send_size_combo.findData(self.settings["send_size"]))
         )

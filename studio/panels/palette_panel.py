@@ -212,6 +212,7 @@ class PalettePanel(Panel):
             lambda: extract_palette_steps(pixels, config),
             key=EXTRACT_KEY,
             done=lambda result: self._on_extract_done(result, auto),
+            failed=lambda message: self.note(f"Extraction failed ({message}); press Extract to try again."),
         )
 
     def _on_extract_done(self, result: Any, auto: bool) -> None:

@@ -226,7 +226,8 @@ class StylizePanel(Panel):
     def _on_job_done(self, result: Any) -> None:
         self.ctx.canvas.set_preview(None)
         if self._add_layer(result.image, result.provenance, stopped=False):
-            self.say(f"Stylized in {result.seconds:.0f} s; the result is a new layer (Undo removes it).")
+            message = f"Stylized in {result.seconds:.0f} s; the result is a new layer (Undo removes it)."
+            self.say(enlarged_note(result.image, self.ctx.document()) or message)
 
     def _on_job_cancelled(self, latest: Any) -> None:
         self.ctx.canvas.set_preview(None)
@@ -269,3 +270,17 @@ class StylizePanel(Panel):
     def _on_thumbnails_ready(self, thumbs: Any) -> None:
         for path, pixels in thumbs:
             self.shelf.set_thumbnail(path, pixels)
+
+
+def enlarged_note(pixels: Any, doc: Any) -> str:
+    """What to tell the painter when a result smaller than the picture was stretched over it ("" if not)."""
+    if doc is None:
+        return ""
+    rh, rw = pixels.shape[:2]
+    dw, dh = doc.size
+    if rw >= dw and rh >= dh:
+        return ""
+    return (
+        f"The result was made at {rw}×{rh} px and enlarged to cover the {dw}×{dh} picture, so it looks "
+        "soft up close; a larger Size gives more detail (and takes longer). It is a new layer (Undo removes it)."
+    )

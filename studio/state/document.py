@@ -17,9 +17,14 @@ import numpy as np
 from studio.state.events import Event
 
 
-def _as_rgba(pixels: np.ndarray) -> np.ndarray:
+def _check(pixels: np.ndarray) -> None:
+    """Raise unless an HxWx3 or HxWx4 uint8 image (checks only: a 24 MP copy costs a second)."""
     if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
         raise ValueError(f"expected an HxWx3 or HxWx4 uint8 image, got {pixels.dtype} {pixels.shape}")
+
+
+def _as_rgba(pixels: np.ndarray) -> np.ndarray:
+    _check(pixels)
     if pixels.shape[2] == 4:
         return pixels
     alpha = np.full(pixels.shape[:2] + (1,), 255, np.uint8)
@@ -52,7 +57,7 @@ class Document:
     """An image being worked on: the untouched original plus layers (bottom to top)."""
 
     def __init__(self, image: np.ndarray, path: Path | None = None, name: str | None = None) -> None:
-        _as_rgba(image)  # validates
+        _check(image)
         self.image = np.ascontiguousarray(image)
         self.path = path
         self.name = name or (path.name if path else "Untitled")
@@ -84,7 +89,7 @@ class Document:
                 f"layer '{layer.name}' is {layer.image.shape[1]}×{layer.image.shape[0]}, "
                 f"the document is {self.size[0]}×{self.size[1]}"
             )
-        _as_rgba(layer.image)
+        _check(layer.image)
         index = len(self.layers) if index is None else index
         self.layers.insert(index, layer)
         self._changed(self.events.layers)
@@ -109,7 +114,7 @@ class Document:
         self, image: np.ndarray, layers: list[Layer] | None = None
     ) -> tuple[np.ndarray, list[Layer]]:
         """Swap the base image (e.g. after a crop) and the layers; returns the old ones for undo."""
-        _as_rgba(image)
+        _check(image)
         old = (self.image, self.layers)
         self.image = np.ascontiguousarray(image)
         self.layers = list(layers) if layers is not None else []

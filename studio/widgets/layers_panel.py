@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -17,6 +18,9 @@ from PySide6.QtWidgets import (
 
 from studio.context import AppContext
 from studio.state.document import Layer
+
+#: The most rows the list shows before it scrolls.
+MAX_ROWS = 5
 
 
 def _show_layer(item: QListWidgetItem, layer: Layer) -> None:
@@ -29,7 +33,10 @@ class LayersPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
         self.list = QListWidget()
+        # Sized to its rows (2 to MAX_ROWS), so a near-empty list leaves the column to the panels.
+        self.list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.list.currentRowChanged.connect(self._on_list_row_changed)
         layout.addWidget(self.list)
         row = QHBoxLayout()
@@ -50,13 +57,22 @@ class LayersPanel(QWidget):
         self.opacity_label.setMinimumWidth(40)
         op.addWidget(self.opacity_label)
         layout.addLayout(op)
-        self.hint = QLabel("Results (stylizations, GAN studies) arrive here as layers over the original.")
+        self.hint = QLabel("Results arrive here as layers over the original.")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._updating = False
         ctx.layers_changed.connect(self.refresh)
         ctx.layer_look_changed.connect(self._on_ctx_layer_look_changed)
         self.refresh()
+
+    def _fit_list(self, count: int) -> None:
+        row = self.list.sizeHintForRow(0) if count else self.list.fontMetrics().height() + 4
+        rows = min(max(count, 2), MAX_ROWS)
+        self.list.setFixedHeight(rows * max(row, 1) + 2 * self.list.frameWidth() + 2)
+        self.hint.setVisible(count <= 1)  # once there are layers the hint has done its job
+        # Never taller than its content: the dock below (the panels) gets the rest of the column.
+        self.setMaximumHeight(self.layout().sizeHint().height())
 
     def _layer_index(self, row: int) -> int:
         doc = self.ctx.document()
@@ -76,6 +92,7 @@ class LayersPanel(QWidget):
         count = self.list.count()
         if count:
             self.list.setCurrentRow(min(max(current, 0), count - 1))
+        self._fit_list(count)
         self._updating = False
         self._sync_controls()
 

@@ -151,3 +151,18 @@ def test_through_the_canvas_at_two_zooms(qtbot):
         centres = _clusters(inside)
         expected = [rect.x() + 40 * scale, rect.x() + 80 * scale]
         assert centres == pytest.approx(expected, abs=1.5), zoom
+
+
+def test_heatmap_is_red_and_strong_where_hot_and_faint_where_cold():
+    from studio.canvas.guide_painter import heatmap_image
+
+    sal = np.zeros((20, 20), np.float32)
+    sal[5:10, 5:10] = 0.6  # the hottest region after the stretch, though the map never reaches 1
+    image = heatmap_image(sal)
+    warm = np.zeros((20, 20), np.float32)
+    warm[:, :10] = np.linspace(0, 1, 10)[None, :]
+    hot, cold = image.pixelColor(7, 7), image.pixelColor(15, 15)
+    assert hot.red() > 200 and hot.green() < 80 and hot.alpha() > 200
+    assert cold.alpha() == 0
+    cool = heatmap_image(warm).pixelColor(3, 5)  # a third of the way up: blue, and already visible
+    assert cool.blue() > cool.red() and cool.alpha() > 60

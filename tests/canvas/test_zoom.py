@@ -17,6 +17,11 @@ def test_fit_uses_whole_number_zoom_for_small_images():
     assert x0 == pytest.approx((400 - 30 * 13) / 2) and y0 == pytest.approx((300 - 20 * 13) / 2)
 
 
+def test_fit_enlarges_a_small_image_to_the_window():
+    v = zoom.fit(512, 512, 1000, 700, margin=8)
+    assert v.scale == pytest.approx(684 / 512)  # not held at 100 %
+
+
 @pytest.mark.parametrize("factor", [2.0, 0.5, zoom.ZOOM_STEP, 1 / 3])
 def test_zoom_about_keeps_the_point_under_the_cursor(factor):
     v = zoom.ViewTransform(0.75, 13.0, -40.0)

@@ -160,6 +160,7 @@ def test_close_with_save_but_no_name_chosen_stays_open(qtbot, window, photo):
     window.ask_save_path = lambda *_a: ""
     assert not window.close()
     assert window.isVisible()
+    _answers(window, Answer.Discard)  # for the fixture's close
 
 
 def test_nothing_to_save_closes_without_asking(qtbot, window, photo):
@@ -231,3 +232,45 @@ def test_project_keeps_the_palette_and_guides(qtbot, window, photo, tmp_path):
     assert palette.state.swatches == kept  # restored, not extracted afresh
     assert (composition.guide.kind, composition.guide.flip_h) == ("golden-spiral", True)
     assert not _marked(window)
+
+
+def test_quit_asks_too_and_a_failed_save_keeps_the_work_open(qtbot, window, photo, tmp_path):
+    _opened(qtbot, window, photo)
+    _layer(window)
+    asked = _answers(window, Answer.Cancel)
+    window.quit_action.trigger()
+    assert asked and window.isVisible()
+    _answers(window, Answer.Save)
+    window.ask_save_path = lambda *_a: str(tmp_path / "no such folder" / "work.ora")
+    reports = []
+    window.ctx.reporter.reported.connect(lambda title, msg, details: reports.append(msg))
+    window.quit_action.trigger()
+    _wait_jobs(qtbot, window)
+    qtbot.wait(50)
+    assert window.isVisible() and _marked(window) and len(window.ctx.document().layers) == 1
+    assert reports and "does not exist" in reports[-1]
+    _answers(window, Answer.Discard)  # for the fixture's close
+
+
+def test_another_programs_ora_is_not_overwritten_by_save(qtbot, window, tmp_path):
+    import zipfile
+
+    from tests.io.test_ora import _png
+
+    krita = tmp_path / "painting.ora"
+    with zipfile.ZipFile(krita, "w") as z:
+        z.writestr("mimetype", "image/openraster")
+        z.writestr("stack.xml", '<image w="6" h="4"><stack><layer name="Paint" src="p.png"/></stack></image>')
+        z.writestr("p.png", _png(np.full((4, 6, 3), 90, np.uint8)))
+    before = krita.read_bytes()
+    window.ctx.open_path(krita)
+    _wait_jobs(qtbot, window)
+    assert window.ctx.document().path == krita and window.ctx.project_path() is None
+    _layer(window)
+    offered = []
+    window.ask_save_path = lambda _title, start, _filters: offered.append(start) or ""
+    assert window.save() is None  # Save asked for a name (and was cancelled)
+    assert offered == [str(tmp_path / "painting-atelier.ora")]
+    assert krita.read_bytes() == before
+    _save_as(qtbot, window, tmp_path / "painting-atelier.ora")
+    assert window.ctx.project_path() == tmp_path / "painting-atelier.ora"  # ours now: Save writes there

@@ -159,3 +159,16 @@ def test_a_finished_job_triggers_an_autosave(qtbot, window, photo, monkeypatch):
     with qtbot.waitSignal(window.autosaver.written, timeout=10000):
         pass
     assert doc.layers and window.autosaver.slot.work_path.exists()
+
+
+def test_the_autosave_interval_follows_the_preference(qtbot, window):
+    from studio.preferences_dialog import PreferencesDialog
+
+    assert window.autosaver.timer.isActive() and window.autosaver.timer.interval() == 2 * 60_000
+    dialog = PreferencesDialog(window.ctx.preferences, window)
+    dialog.autosave.setValue(5)
+    dialog.apply()
+    window.autosaver.set_interval(window.ctx.preferences.autosave_minutes)
+    assert window.autosaver.timer.interval() == 5 * 60_000
+    window.autosaver.set_interval(0)  # after jobs only
+    assert not window.autosaver.timer.isActive()

@@ -148,7 +148,7 @@ def test_no_horizon_in_a_blob_picture():
 def test_json_has_the_documented_shape():
     data = drive(analyse(_with_blob(_textured(80, 120), 30, 30, 8))).to_json()
     assert set(data) == {"subject", "balance", "horizon_deg", "suggestions", "crops"}
-    assert set(data["subject"]) == {"center", "box"} and len(data["subject"]["box"]) == 4
+    assert set(data["subject"]) == {"kind", "center", "box"} and len(data["subject"]["box"]) == 4
     assert set(data["crops"]) == {"1:1", "4:5", "3:2", "16:9"}
     json.dumps(data)
 

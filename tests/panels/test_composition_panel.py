@@ -116,3 +116,55 @@ def test_dismiss_clears_the_proposal(qtbot, ctx, panel):
 def test_without_a_document_nothing_runs(panel, ctx):
     assert panel.start_analysis() is None
     assert not panel.analyse_button.isEnabled()
+
+
+def test_the_proposed_frame_can_be_dragged_before_apply(qtbot, ctx, panel):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    ctx.open_array(_picture(), "blob")
+    job = panel.start_analysis()
+    with qtbot.waitSignal(job.finished, timeout=20000):
+        pass
+    panel.crop_combo.setCurrentText("1:1")
+    panel.propose_button.click()
+    canvas = ctx.canvas
+    canvas.fit_to_window()
+    x, y, w, h = panel.crop.rect
+    small = (x, y, w // 2, h // 2)
+    panel.crop.propose(small, "1:1")
+    r = canvas.image_rect()
+    s = canvas.scale
+
+    def at(ix, iy):
+        return QPoint(round(r.x() + ix * s), round(r.y() + iy * s))
+
+    # Grab inside the frame and drag it right: it moves, the canvas does not pan.
+    view_before = canvas.view
+    start = at(small[0] + small[2] / 2, small[1] + small[3] / 2)
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(canvas, start + QPoint(round(20 * s), 0))
+    QTest.mouseRelease(
+        canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start + QPoint(round(20 * s), 0)
+    )
+    moved = panel.crop.rect
+    assert moved[0] == pytest.approx(small[0] + 20, abs=2) and moved[2:] == small[2:]
+    assert canvas.view == view_before
+    # Grab the bottom-right corner and pull it out: it grows, still square.
+    corner = at(moved[0] + moved[2], moved[1] + moved[3])
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)
+    QTest.mouseMove(canvas, corner + QPoint(round(10 * s), round(10 * s)))
+    QTest.mouseRelease(
+        canvas,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        corner + QPoint(round(10 * s), round(10 * s)),
+    )
+    grown = panel.crop.rect
+    assert grown[2] == grown[3] and grown[2] > moved[2]
+    panel.apply_button.click()
+    assert ctx.document().size == (grown[2], grown[3])
+    # After the crop the view shows the whole (smaller) picture again, centred.
+    r2 = canvas.image_rect()
+    assert r2.center().x() == pytest.approx(canvas.width() / 2, abs=2)
+    assert r2.center().y() == pytest.approx(canvas.height() / 2, abs=2)

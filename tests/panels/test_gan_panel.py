@@ -17,6 +17,9 @@ from models.gan.networks import Discriminator, Generator
 pytestmark = pytest.mark.gui
 
 TINY = GanArch(resolution=32, z_dim=16, ngf=8, ndf=8)
+SPATIAL = GanArch(
+    kind="spatial", resolution=32, ngf=4, ndf=4, levels=3, local_dim=4, global_dim=8, periodic_dim=2
+)
 
 
 @pytest.fixture
@@ -154,10 +157,8 @@ def test_send_style_palette_and_save(qtbot, ctx, panel, tmp_path):
 def test_train_stop_keeps_checkpoint_then_resume(qtbot, ctx, panel, tmp_path, monkeypatch):
     import models.gan
 
-    # The panel trains the app's 64 px architecture; a narrow one keeps this test quick.
-    monkeypatch.setattr(
-        models.gan, "default_arch", lambda res: GanArch(resolution=res, z_dim=16, ngf=4, ndf=4)
-    )
+    # The panel trains the app's architecture; a narrow one keeps this test quick.
+    monkeypatch.setattr(models.gan, "default_arch", lambda res: SPATIAL)
     folder = tmp_path / "mine"
     folder.mkdir()
     rng = np.random.default_rng(0)
@@ -169,12 +170,14 @@ def test_train_stop_keeps_checkpoint_then_resume(qtbot, ctx, panel, tmp_path, mo
     box.browse_button.click()
     assert box.folder_edit.text() == str(folder)
     box.steps_spin.setValue(100000)
+    box.start_combo.setCurrentIndex(box.start_combo.findData("scratch"))
+    assert "at least 20 images" in box.guide_label.text() and box.size_combo.isEnabled()
     box.train_button.click()
     assert box.stop_button.isEnabled() and not box.train_button.isEnabled()
     qtbot.waitUntil(lambda: len(box.plot.points) >= 2, timeout=30000)
     box.stop_button.click()
     qtbot.waitUntil(lambda: box.train_button.isEnabled(), timeout=30000)
-    out = ctx.data_dir() / "gan" / "mine-64px.safetensors"
+    out = ctx.data_dir() / "gan" / "mine-96px.safetensors"
     info = json.loads(out.with_suffix(".json").read_text())
     assert info["steps"] >= 2 and info["data"]["skipped"] == 1
     assert panel.model_path() == out and box.resume_button.isEnabled()
@@ -191,6 +194,7 @@ def test_too_few_images_is_reported(qtbot, ctx, panel, tmp_path):
     folder.mkdir()
     Image.fromarray(np.zeros((40, 40, 3), np.uint8)).save(folder / "only.png")
     panel.train_box.folder_edit.setText(str(folder))
+    panel.train_box.start_combo.setCurrentIndex(panel.train_box.start_combo.findData("scratch"))
     with qtbot.waitSignal(ctx.reporter.reported, timeout=30000) as reported:
         panel.train_box.train_button.click()
     assert "found 1 usable image" in reported.args[1]
@@ -216,4 +220,60 @@ def test_refresh_button_draws_sixteen_new_seeds(qtbot, ctx, panel):
     qtbot.waitUntil(lambda: [s.recipe for s in panel.grid.samples] != before, timeout=20000)
     seeds = [s.recipe["seed"] for s in panel.grid.samples]
     assert len(set(seeds)) == 16 and seeds == list(range(seeds[0], seeds[0] + 16))
+    _wait_idle(qtbot, ctx)
+
+
+@pytest.fixture
+def spatial_model(ctx):
+    from models.gan.spatial import SpatialDiscriminator, SpatialGenerator
+
+    torch.manual_seed(0)
+    g = SpatialGenerator(SPATIAL)
+    with torch.no_grad():
+        for _ in range(3):
+            g(g.random_grid(8, 4, 4))
+    path = ctx.data_dir() / "gan" / "spatial.safetensors"
+    d = SpatialDiscriminator(SPATIAL).state_dict()
+    save_checkpoint(path, Checkpoint(SPATIAL, g.state_dict(), g.state_dict(), d, {"steps": 3}))
+    return path
+
+
+def test_spatial_model_sends_a_sample_painted_at_the_picture_size(qtbot, ctx, panel, spatial_model):
+    panel.reload_models(select=str(spatial_model))
+    panel.refresh(seeds=list(range(16)))
+    qtbot.waitUntil(
+        lambda: len(panel.grid.samples) == 16 and panel.grid.samples[0].pixels.shape[0] == 256, timeout=30000
+    )
+    ctx.open_array(np.zeros((200, 300, 3), np.uint8), "picture")
+    qtbot.mouseClick(panel.grid.tiles[2], Qt.MouseButton.LeftButton)
+    panel.send_size_combo.setCurrentIndex(panel.send_size_combo.findData(0))  # "picture size"
+    doc = ctx.document()
+    layers = len(doc.layers)
+    panel.send_button.click()
+    qtbot.waitUntil(lambda: len(doc.layers) == layers + 1, timeout=30000)
+    sent = doc.layers[-1].image[..., :3]
+    assert sent.shape == (200, 300, 3) and doc.layers[-1].provenance["size"] == [300, 200]
+    # Painted at that size, not enlarged: its top-left 256 px region is the grid's sample itself.
+    grid_px = panel.grid.samples[2].pixels.astype(float)
+    assert np.abs(sent[40:160, 40:200].astype(float) - grid_px[40:160, 40:200]).mean() < 12
+    _wait_idle(qtbot, ctx)
+
+
+def test_fine_tune_starts_from_the_bundled_model(qtbot, ctx, panel, spatial_model, tmp_path, monkeypatch):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(5):
+        Image.fromarray(rng.integers(0, 256, (48, 48, 3), dtype=np.uint8)).save(folder / f"p{i}.png")
+    box = panel.train_box
+    monkeypatch.setattr(panel.trainer, "bundled_model", lambda: spatial_model)
+    box.start_combo.setCurrentIndex(box.start_combo.findData("bundled"))
+    assert "10–50 of your own images" in box.guide_label.text() and not box.size_combo.isEnabled()
+    box.folder_edit.setText(str(folder))
+    box.steps_spin.setValue(2)
+    box.train_button.click()
+    qtbot.waitUntil(lambda: box.train_button.isEnabled() and "Done" in box.status_label.text(), timeout=60000)
+    out = ctx.data_dir() / "gan" / "mine-tuned.safetensors"
+    info = json.loads(out.with_suffix(".json").read_text())
+    assert info["init"]["from"] == str(spatial_model) and info["steps"] == 2
     _wait_idle(qtbot, ctx)

@@ -181,3 +181,23 @@ def test_print_and_original_sizes(qtbot, ctx, panel):
     assert panel.start([str(STYLES / "picabia_udnie.jpg")]) is None  # a print larger than the picture
     assert "needs a picture at least that large" in panel.message.text()
     assert panel.job is None
+
+
+def test_a_result_smaller_than_the_picture_says_it_was_enlarged(ctx, panel):
+    from types import SimpleNamespace
+
+    ctx.open_array(np.zeros((300, 400, 3), np.uint8), "big photo")
+    panel._job_document, panel._job_styles = ctx.document(), [str(STYLES / "picabia_udnie.jpg")]
+    small = SimpleNamespace(image=np.zeros((60, 80, 3), np.uint8), provenance={}, seconds=3.0)
+    panel._on_job_done(small)
+    assert "80×60 px and enlarged" in panel.message.text() and "400×300" in panel.message.text()
+    same = SimpleNamespace(image=np.zeros((300, 400, 3), np.uint8), provenance={}, seconds=3.0)
+    panel._on_job_done(same)
+    assert "enlarged" not in panel.message.text() and "Stylized in 3 s" in panel.message.text()
+
+
+def test_the_engine_choice_speaks_a_painters_language(panel):
+    combo = panel.controls.backbone_combo
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    assert texts and not any("EfficientNet" in t or "VGG" in t or "Lite0" in t for t in texts)
+    assert "EfficientNet-Lite0" in combo.toolTip()  # the technical name is one hover away

@@ -89,3 +89,20 @@ def test_each_edit_emits_the_event_of_its_field_then_changed():
         ("image",),
         ("changed",),
     ]
+
+
+def test_snapshot_is_unaffected_by_later_edits():
+    import numpy as np
+
+    from studio.state.document import Document, Layer
+
+    doc = Document(np.zeros((4, 4, 3), np.uint8), name="a")
+    doc.insert_layer(Layer("L", np.full((4, 4, 3), 200, np.uint8), 0.5, True, {"k": 1}))
+    doc.extras["palette"] = {"name": "p"}
+    snap = doc.snapshot()
+    doc.set_opacity(0, 1.0)
+    doc.set_visible(0, False)
+    doc.layers[0].provenance["k"] = 2
+    doc.remove_layer(0)
+    assert [(la.opacity, la.visible, la.provenance) for la in snap.layers] == [(0.5, True, {"k": 1})]
+    assert snap.extras == {"palette": {"name": "p"}} and snap.flatten()[0, 0, 0] == 100

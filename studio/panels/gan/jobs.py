@@ -17,12 +17,17 @@ import numpy as np
 
 from models.progress import Progress
 
+GRID_SIZE = 256  # the side grid pages are painted at (a spatial model paints any size; saving re-renders)
+SAVE_SIZE = 512  # Save PNG and Use as style
+MAX_CANVAS_SIDE = 2048  # Send to canvas paints at the picture's size up to this; larger pictures get it
+# enlarged (painting 4096² px takes several GB of memory on CPU)
+
 
 @dataclass(frozen=True)
 class PageSpec:
     """What a page of the grid shows, independent of truncation: latents with their recipes."""
 
-    latents: np.ndarray = field(repr=False)  # N×z_dim float32
+    latents: np.ndarray = field(repr=False)  # N×latent_dim float32
     recipes: tuple[dict[str, Any], ...]
     title: str = ""
 
@@ -98,12 +103,17 @@ def render_page(
     model = models.load(path, device)
     n = len(spec.latents)
     out: list[Any] = []
+    from models.gan.sampling import root_seed
+
+    size = GRID_SIZE if model.spatial else None
     for i in range(0, n, chunk):
         yield Progress(i, n, "sampling")
-        pixels = model.render(spec.latents[i : i + chunk], truncation)
+        recipes = spec.recipes[i : i + chunk]
+        seeds = [root_seed(r) for r in recipes]
+        pixels = model.render(spec.latents[i : i + chunk], truncation, size=size, noise_seeds=seeds)
         out += [
             GanSample(p, z, truncation, r)
-            for p, z, r in zip(pixels, spec.latents[i : i + chunk], spec.recipes[i : i + chunk], strict=True)
+            for p, z, r in zip(pixels, spec.latents[i : i + chunk], recipes, strict=True)
         ]
     yield Progress(n, n, "done")
     return out
@@ -113,15 +123,18 @@ def interpolate(
     models: ModelCache, path: str | Path, a: Any, b: Any, frames: int, truncation: float, device: str = "auto"
 ) -> Generator[Progress, None, np.ndarray]:
     """Frames from sample ``a`` to ``b`` (N×H×W×3), rendered a few at a time."""
-    from models.gan.sampling import slerp
+    from models.gan.sampling import root_seed, slerp
 
     yield Progress(0, frames, "loading model")
     model = models.load(path, device)
     latents = np.stack([slerp(a.latent, b.latent, i / (frames - 1)) for i in range(frames)])
+    size = GRID_SIZE if model.spatial else None
+    noise = [root_seed(a.recipe)] * 4  # a's fine noise throughout: the texture flows, it does not flicker
     out = []
     for i in range(0, frames, 4):
         yield Progress(i, frames, "interpolating")
-        out.append(model.render(latents[i : i + 4], truncation))
+        chunk = latents[i : i + 4]
+        out.append(model.render(chunk, truncation, size=size, noise_seeds=noise[: len(chunk)]))
     return np.concatenate(out)
 
 
@@ -140,51 +153,86 @@ def cross_page(
 
 
 def train(
-    folder: str, out: str | Path, resolution: int, steps: int, device: str, resume: str | Path | None
+    folder: str,
+    out: str | Path,
+    resolution: int,
+    steps: int,
+    device: str,
+    resume: str | Path | None,
+    init: str | Path | None = None,
 ) -> Generator[Progress, None, Any]:
-    """Train (or resume) a model on ``folder`` into ``out``; crops are large, as for whole paintings."""
-    from models.gan import GanArch, TrainConfig, default_arch
+    """Train (``init``: fine-tune that model; ``resume``: continue that run) on ``folder`` into ``out`` with
+    the tested recipe's defaults (``TrainConfig()``, the bundled model's own)."""
+    from models.gan import TrainConfig, default_arch
     from models.gan import train as train_gan
     from studio.io.images import read_pixels
 
     config = TrainConfig(
-        # On resume the checkpoint's own architecture replaces this one (resolution is then 0).
-        arch=default_arch(resolution) if resolution else GanArch(),
+        # On resume or fine-tuning the model's own architecture replaces this one.
+        arch=default_arch(resolution or 96),
         steps=steps,
         device=device,
-        crop_scale=(0.6, 1.0),
         checkpoint_every_s=120.0,
         preview_every_s=10.0,
     )
+    info = {"made_by": "Atelier GAN panel"}
     return (
         yield from train_gan(
-            folder,
-            out,
-            config,
-            resume=resume,
-            extra_info={"made_by": "Atelier GAN panel"},
-            read_image=read_pixels,
+            folder, out, config, resume=resume, init=init, extra_info=info, read_image=read_pixels
         )
     )
 
 
 def save_sample(
-    models: ModelCache, path: str | Path, sample: Any, model_path: str | Path, size: int | None
+    models: ModelCache,
+    path: str | Path,
+    sample: Any,
+    model_path: str | Path,
+    size: int | None,
+    device: str = "auto",
 ) -> Generator[Progress, None, Path]:
-    """Save a sample as PNG with its JSON sidecar (optionally upsampled)."""
+    """Save a sample as PNG with its JSON sidecar: a spatial model's painted again at ``size`` (default
+    512 px), the first engine's fixed square Lanczos-enlarged to ``size`` when one is given."""
+    from dataclasses import replace
+
     from studio.io.gan_files import save_sample as _save
 
     yield Progress(0, 1, f"saving {Path(path).name}")
-    out = _save(path, sample, models.load(model_path), size)
+    model = models.load(model_path, device)
+    if model.spatial:
+        sample = replace(sample, pixels=model.render_samples([sample], size=size or SAVE_SIZE)[0])
+        size = None
+    out = _save(path, sample, model, size)
     yield Progress(1, 1, "saved")
     return out
 
 
-def upsampled(sample: Any, size: int) -> Generator[Progress, None, np.ndarray]:
+def canvas_size(picture: tuple[int, int] | None, fallback: int) -> tuple[int, int]:
+    """The (width, height) Send to canvas paints: the open picture's, else ``fallback`` square."""
+    return picture if picture else (fallback, fallback)
+
+
+def at_size(
+    models: ModelCache,
+    sample: Any,
+    model_path: str | Path | None,
+    size: tuple[int, int],
+    device: str = "auto",
+) -> Generator[Progress, None, np.ndarray]:
+    """``sample`` at ``size`` (width, height): painted at that size by a spatial model (up to
+    ``MAX_CANVAS_SIDE`` a side, then enlarged, keeping the aspect), Lanczos-enlarged for the first engine."""
     from models.gan.export import upsample
 
-    yield Progress(0, 1, f"upsampling to {size}×{size}")
-    return upsample(sample.pixels, size)
+    w, h = size
+    yield Progress(0, 1, f"painting {w}×{h}")
+    model = models.load(model_path, device) if model_path is not None else None
+    if model is None or not model.spatial:
+        return upsample(sample.pixels, (w, h))
+    scale = min(1.0, MAX_CANVAS_SIDE / max(w, h))
+    pw, ph = max(16, round(w * scale)), max(16, round(h * scale))
+    pixels = model.render_samples([sample], size=(pw, ph), tileable=False)[0]
+    yield Progress(1, 1, "painted")
+    return pixels if (pw, ph) == (w, h) else upsample(pixels, (w, h))
 
 
 def export_frames(

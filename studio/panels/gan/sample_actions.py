@@ -31,20 +31,27 @@ class SampleActions:
         return safe_stem(f"gan_{path.stem if path else 'gan'}_{sample.label}")
 
     def send_to_canvas(self) -> None:
+        """Paint the chosen sample at the open picture's size (or the chosen square) and open it."""
         sample = self._sample()
         if sample is None:
             return
-        size = int(self.panel.send_size_combo.currentData())
-        self.panel.settings.update(send_size=size)
+        choice = int(self.panel.send_size_combo.currentData())
+        self.panel.settings.update(send_size=choice)
+        doc = self.ctx.document()
+        # The open picture's size, so that the study is painted for it, not enlarged to cover it.
+        picture = tuple(doc.size) if (choice == 0 and doc is not None) else None
+        size = jobs.canvas_size(picture, choice or 1024)
+        path, device, models = self.panel.model_path(), self.ctx.preferences.device, self.panel.models
         name = f"GAN {sample.label}"
         provenance = {
             "tool": "atelier gan",
             "sample": sample.label,
             "recipe": getattr(sample, "recipe", None),
+            "size": list(size),
         }
         self.panel.start_job(
-            "Upsample GAN sample",
-            lambda: jobs.upsampled(sample, size),
+            "Paint GAN sample",
+            lambda: jobs.at_size(models, sample, path, size, device),
             pool="torch",
             # A layer over the open picture (a new document only when none is open).
             done=lambda pixels: self.ctx.send_to_canvas(pixels, name, provenance),
@@ -57,10 +64,10 @@ class SampleActions:
         folder = self.ctx.data_dir() / "styles"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{self._name(sample)}.png"
-        models = self.panel.models
+        models, device = self.panel.models, self.ctx.preferences.device
         self.panel.start_job(
             "Save GAN style",
-            lambda: jobs.save_sample(models, target, sample, model, 512),
+            lambda: jobs.save_sample(models, target, sample, model, 512, device),
             pool="torch",
             done=self._on_style_saved,
         )
@@ -89,9 +96,10 @@ class SampleActions:
         if not path:
             return
         target, models = Path(path).with_suffix(".png"), self.panel.models
+        device = self.ctx.preferences.device
         self.panel.start_job(
             "Save GAN sample",
-            lambda: jobs.save_sample(models, target, sample, model, None),
+            lambda: jobs.save_sample(models, target, sample, model, None, device),
             pool="torch",
             done=lambda saved: self.ctx.status(f"Saved {saved} with its JSON sidecar"),
         )

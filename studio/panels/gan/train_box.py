@@ -22,8 +22,20 @@ from PySide6.QtWidgets import (
 
 from studio.canvas.convert import array_to_qimage
 
-TRAIN_SIZES = (64, 128, 256)
+TRAIN_SIZES = (64, 96, 128)  # crop sides; the spatial generator paints any size
 D_COLOUR, G_COLOUR = QColor(230, 120, 40), QColor(70, 150, 230)
+
+GUIDE_FINE_TUNE = (
+    "Fine-tuning starts from the bundled model, which learnt painted textures from five paintings. "
+    "10–50 of your own images are enough to pull its colours and marks toward yours; 3000 steps take "
+    "about an hour on a laptop's CPU (minutes on a GPU), and Stop keeps what it has learnt so far. "
+    "It paints surfaces and brushwork, not compositions: expect textures in your palette, not pictures."
+)
+GUIDE_SCRATCH = (
+    "From scratch the model knows nothing yet: give it at least 20 images (5 is the minimum; 50–500 is "
+    "better) and expect 10,000 steps or more, hours on a CPU, before its samples stop looking like "
+    "coloured noise. It paints surfaces and brushwork at the crop size's scale, not compositions."
+)
 
 
 class LossPlot(QWidget):
@@ -111,16 +123,28 @@ class TrainBox(QWidget):
         row.addWidget(self.folder_edit, 1)
         row.addWidget(self.browse_button)
         form.addRow("Folder", row)
+        self.start_combo = QComboBox()
+        self.start_combo.addItem("the bundled painting model (fine-tune)", "bundled")
+        self.start_combo.addItem("scratch", "scratch")
+        form.addRow("Start from", self.start_combo)
         self.size_combo = QComboBox()
         for res in TRAIN_SIZES:
             self.size_combo.addItem(f"{res} px", res)
-        form.addRow("Resolution", self.size_combo)
+        self.size_combo.setToolTip(
+            "Side of the training crops (the texture's scale); samples are painted at any size"
+        )
+        form.addRow("Crop size", self.size_combo)
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 1_000_000)
         self.steps_spin.setSingleStep(500)
-        self.steps_spin.setValue(2000)
+        self.steps_spin.setValue(3000)
         form.addRow("Steps", self.steps_spin)
         layout.addLayout(form)
+        self.guide_label = QLabel()
+        self.guide_label.setWordWrap(True)
+        layout.addWidget(self.guide_label)
+        self.start_combo.currentIndexChanged.connect(self._on_start_changed)
+        self._on_start_changed()
         row = QHBoxLayout()
         self.train_button = QPushButton("Train")
         self.stop_button = QPushButton("Stop")
@@ -153,12 +177,20 @@ class TrainBox(QWidget):
         self.stop_button.clicked.connect(self.stop_requested)
         self.set_running(False, can_resume=False)
 
+    def fine_tune(self) -> bool:
+        return self.start_combo.currentData() == "bundled"
+
+    def _on_start_changed(self, *_: Any) -> None:
+        self.guide_label.setText(GUIDE_FINE_TUNE if self.fine_tune() else GUIDE_SCRATCH)
+        self.size_combo.setEnabled(not self.fine_tune() and self.train_button.isEnabled())
+
     def set_running(self, running: bool, can_resume: bool) -> None:
         self.train_button.setEnabled(not running)
         self.resume_button.setEnabled(not running and can_resume)
         self.stop_button.setEnabled(running)
-        for w in (self.folder_edit, self.browse_button, self.size_combo, self.steps_spin):
+        for w in (self.folder_edit, self.browse_button, self.start_combo, self.steps_spin):
             w.setEnabled(not running)
+        self.size_combo.setEnabled(not running and not self.fine_tune())
 
     def show_progress(self, report: Any) -> None:
         self.progress.setRange(0, max(1, report.total))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ class TrainController(QObject):
         settings = panel.settings
         box.folder_edit.setText(settings["train_folder"])
         box.size_combo.setCurrentIndex(max(0, box.size_combo.findData(settings["train_size"])))
+        box.start_combo.setCurrentIndex(max(0, box.start_combo.findData(settings["train_start"])))
         box.steps_spin.setValue(settings["train_steps"])
         box.browse_requested.connect(self._on_box_browse_requested)
         box.train_requested.connect(self._on_box_train_requested)
@@ -72,8 +74,33 @@ class TrainController(QObject):
         if not folder or not Path(folder).is_dir():
             self.ctx.reporter.report("Train GAN", "Choose a folder of images to train on first.")
             return
-        self.panel.settings.update(train_folder=folder, train_size=resolution, train_steps=steps)
-        self._start(folder, self._new_model_path(folder, resolution), resolution, steps, resume=None)
+        init = self.bundled_model() if self.box.fine_tune() else None
+        if self.box.fine_tune() and init is None:
+            self.ctx.reporter.report(
+                "Train GAN",
+                "The bundled model cannot be fine-tuned (it is missing or sampling-only); "
+                "choose Start from: scratch.",
+            )
+            return
+        start = "bundled" if init else "scratch"
+        self.panel.settings.update(
+            train_folder=folder, train_size=resolution, train_steps=steps, train_start=start
+        )
+        name = "tuned" if init else f"{resolution}px"
+        self._start(folder, self._new_model_path(folder, name), resolution, steps, resume=None, init=init)
+
+    def bundled_model(self) -> Path | None:
+        """The bundled model when it can be fine-tuned (a spatial model holding its training state)."""
+        from models.gan.paths import BUNDLED_MODEL
+
+        try:
+            info = json.loads(BUNDLED_MODEL.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        ok = (
+            isinstance(info, dict) and info.get("trainable") and info.get("arch", {}).get("kind") == "spatial"
+        )
+        return BUNDLED_MODEL if ok and BUNDLED_MODEL.is_file() else None
 
     def _on_box_resume_requested(self, steps: int) -> None:
         if self.out_path is None or not self.out_path.is_file():
@@ -84,22 +111,30 @@ class TrainController(QObject):
             return
         self._start(folder, self.out_path, 0, steps, resume=self.out_path)
 
-    def _new_model_path(self, folder: str, resolution: int) -> Path:
+    def _new_model_path(self, folder: str, suffix: str) -> Path:
         stem = safe_stem(Path(folder).name, "model")
-        base = self.models_dir() / f"{stem}-{resolution}px"
+        base = self.models_dir() / f"{stem}-{suffix}"
         path, n = base.with_suffix(".safetensors"), 2
         while path.exists():
             path, n = self.models_dir() / f"{base.name}-{n}.safetensors", n + 1
         return path
 
-    def _start(self, folder: str, out: Path, resolution: int, steps: int, resume: Path | None) -> None:
+    def _start(
+        self,
+        folder: str,
+        out: Path,
+        resolution: int,
+        steps: int,
+        resume: Path | None,
+        init: Path | None = None,
+    ) -> None:
         device = self.ctx.preferences.device
         self.out_path = out
         if resume is None:
             self.box.plot.clear()
         self.panel.start_job(
             f"Train GAN on {Path(folder).name}",
-            lambda: jobs.train(folder, out, resolution, steps, device, resume),
+            lambda: jobs.train(folder, out, resolution, steps, device, resume, init),
             key=JOB_KEY,
             pool="torch",
             progress=self.box.show_progress,

@@ -17,7 +17,12 @@ SIZES = (256, 512, 1024, 1536, 2048)
 PRINT_SIZE = 4961  # A3 at 300 dpi, long side
 ORIGINAL_SIZE = 0  # the size choice "Original size": the picture's own long side (at most MAX_SIZE)
 QUALITY_LABELS = (("Draft", "draft"), ("Balanced", "balanced"), ("Fine", "fine"))
-BACKBONE_LABELS = (("EfficientNet-Lite0 (fast)", "efficientnet-lite0"), ("VGG19 (classic, slow)", "vgg19"))
+ENGINE_HELP = (
+    "How the painting is read: Quick uses the small EfficientNet-Lite0 network bundled with Atelier; "
+    "Classic uses VGG19 (the network of the original style-transfer papers), once its weights are added."
+)
+# Named for what a painter gets, not for the network inside (EfficientNet-Lite0 / VGG19 in the tooltip).
+BACKBONE_LABELS = (("Quick — bold strokes", "efficientnet-lite0"), ("Classic — finer, slower", "vgg19"))
 
 
 def _slider(lo: int, hi: int, value: int, tip: str) -> QSlider:
@@ -71,7 +76,8 @@ class StyleControls(QWidget):
         form.addRow("", self.preserve_check)
         form.addRow("Quality", self.quality_combo)
         form.addRow("Size", self.size_combo)
-        form.addRow("Network", self.backbone_combo)
+        self.backbone_combo.setToolTip(ENGINE_HELP)
+        form.addRow("Engine", self.backbone_combo)
         for slider in (self.strength_slider, self.balance_slider, self.scale_slider):
             slider.valueChanged.connect(self.changed)
         self.preserve_check.toggled.connect(self.changed)
@@ -119,4 +125,4 @@ class StyleControls(QWidget):
             self.backbone_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         if not available and self.backbone_combo.currentData() == "vgg19":
             self.backbone_combo.setCurrentIndex(self.backbone_combo.findData("efficientnet-lite0"))
-        self.backbone_combo.setToolTip("" if available else VGG19_HELP)
+        self.backbone_combo.setToolTip(ENGINE_HELP if available else f"{ENGINE_HELP}\n\n{VGG19_HELP}")
