@@ -14,7 +14,8 @@ use no neural network, so backbones can be compared fairly:
   the strokes are. Targets at 512 px: 0.5–1.5, 0.8–1.25 and 0.85–1.2.
 
 Each pair is stylized twice with the default settings: ``before`` with the first version's smoothing
-(an average of iterates and TV on RGB) and ``after`` with today's (the last iterate, TV on chroma only).
+(an average of iterates and TV on RGB) and ``after`` with today's (the last iterate, TV on chroma only,
+and statistics of fixed derivative filters at full, 1/2 and 1/4 size matched to the painting's).
 ``--crops`` writes a sheet of 1:1 crops (photo | painting | before | after per pair): strokes vanish when
 an image is shrunk, so look at this one, not at the thumbnails.
 
@@ -154,7 +155,7 @@ def colour_transfer(content: np.ndarray, style: np.ndarray) -> np.ndarray:
     return (out[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
 
 
-BEFORE = transfer.Smoothing(ema_decay=0.85, tv="rgb")  # the first version's smoothing
+BEFORE = transfer.Smoothing(ema_decay=0.85, tv="rgb", pixel_weight=0.0)  # the first version
 
 
 def _stylized(

@@ -93,7 +93,7 @@ class RegionControls(QWidget):
         self.tools = QWidget()
         self.tools.setLayout(tools)
         tools.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout(self)
+        form = self.form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Where", self.where_combo)
         form.addRow("", self.tools)
@@ -125,11 +125,13 @@ class RegionControls(QWidget):
         self.eraser_button.setChecked(erase)
 
     def _on_where(self, *_args: Any, emit: bool = True) -> None:
+        """Only the rows that the choice uses are shown: the whole picture needs one row."""
         painting = self.where() == "paint"
-        for w in (self.brush_button, self.eraser_button, self.size_slider):
-            w.setEnabled(painting)
-        for w in (self.undo_button, self.clear_button, self.second_check):
-            w.setEnabled(self.where() != "whole")
+        for w in (self.brush_button, self.eraser_button):
+            w.setVisible(painting)
+        self.form.setRowVisible(1, self.where() != "whole")  # the tools (undo, clear; brush, eraser)
+        self.form.setRowVisible(2, painting)  # brush size
+        self.form.setRowVisible(3, self.where() != "whole")  # second painting outside
         if emit:
             self.changed.emit()
 
