@@ -11,14 +11,46 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_writer", "TEMP_PREFIX"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_writer", "clean_stale_temps", "TEMP_PREFIX"]
 
 #: Prefix of the temporary files; they start with a dot so file managers hide them.
 TEMP_PREFIX = ".atelier-tmp-"
+
+
+#: A temporary file this old was left by a save that was killed (a live save takes seconds at most).
+STALE_AFTER_S = 3600.0
+
+
+def clean_stale_temps(
+    folder: str | os.PathLike[str], *, older_than_s: float = STALE_AFTER_S, depth: int = 0
+) -> int:
+    """Remove our own stale temporary files (``.atelier-tmp-*.part``, older than ``older_than_s``) from
+    ``folder`` and, ``depth`` levels down, its subfolders. Never raises; returns how many were removed."""
+    removed = 0
+    cutoff = time.time() - older_than_s
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".part"):
+                if (
+                    entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff
+                ):
+                    os.unlink(entry.path)
+                    removed += 1
+            elif depth > 0 and entry.is_dir(follow_symlinks=False):
+                removed += clean_stale_temps(entry.path, older_than_s=older_than_s, depth=depth - 1)
+        except OSError:
+            continue
+    return removed
 
 
 def _read_umask() -> int:
@@ -57,6 +89,7 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "wb", **open_kwargs:
         raise ValueError(f"atomic_writer supports write modes 'w' and 'wb', not {mode!r}")
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    clean_stale_temps(folder)  # what an earlier, killed save into this folder left behind
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=folder)
     tmp = Path(tmp_name)
     try:

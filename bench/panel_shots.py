@@ -33,7 +33,11 @@ MAIN_ACTIONS = {
 
 
 def settle(app, window, seconds: float = 0.3) -> None:
-    deadline = time.monotonic() + 60
+    start = time.monotonic() + 0.3  # let what the raise started (the GAN's first samples) begin
+    while time.monotonic() < start:
+        app.processEvents()
+        time.sleep(0.01)
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline and any(j.is_running for j in window.ctx.runner.jobs):
         app.processEvents()
         time.sleep(0.01)

@@ -16,6 +16,10 @@ import numpy as np
 
 R = TypeVar("R")
 
+#: Message prefix of a report an engine yields while it sets up (no step made yet): it exists so that a
+#: long set-up can be stopped (every yield is a cancellation point); bars and ETAs may skip it.
+SETUP = "setting up: "
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -30,6 +34,10 @@ class Progress:
     message: str = ""
     preview: np.ndarray | None = field(default=None, repr=False, compare=False)
     eta_s: float | None = None
+
+    @property
+    def setting_up(self) -> bool:
+        return self.message.startswith(SETUP)
 
     @property
     def fraction(self) -> float:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from atelier_common.errors import UserError
 from models.progress import Progress
-from studio.canvas.convert import array_to_qimage, pyramid
+from studio.canvas.convert import pyramid_arrays
 from studio.canvas.view import CanvasView
 from studio.io.images import load_image_steps, save_image
 from studio.io.ora import read_ora_steps, write_ora_steps
@@ -289,18 +289,17 @@ class AppContext(QObject):
 
         def steps():
             yield Progress(0, 2, "Fitting the result to the picture")
-            fitted = _fit_to(pixels, doc)
+            fitted = np.ascontiguousarray(_fit_to(pixels, doc))
             yield Progress(1, 2, "Preparing the display")
-            image = array_to_qimage(fitted)
-            levels = pyramid(image)
+            levels = pyramid_arrays(fitted)  # numpy and Pillow: the GIL stays free for the UI thread
             yield Progress(2, 2, "Ready")
-            return fitted, image, levels
+            return fitted, levels
 
         def done(result: Any) -> None:
-            fitted, image, levels = result
+            fitted, levels = result
             if self._document is not doc:
                 return  # another picture was opened meanwhile
-            self.canvas.prepare_image(fitted, image, levels)
+            self.canvas.prepare_image(fitted, levels)
             self.undo_stack.push(add_layer_command(doc, Layer(name, fitted, provenance=provenance)))
 
         job = self.runner.submit(f"Adding {name}", steps)

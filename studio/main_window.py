@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from pathlib import Path
 
 import shiboken6
@@ -51,6 +52,17 @@ EXPORT_FILTER = (
 )
 
 
+def collapse_details(box: QMessageBox) -> None:
+    """Hide a message box's details (the traceback) behind its "Show Details…" button."""
+    from PySide6.QtWidgets import QTextEdit
+
+    if any(edit.isVisible() for edit in box.findChildren(QTextEdit)):
+        for button in box.buttons():
+            if box.buttonRole(button) == QMessageBox.ButtonRole.ActionRole:
+                button.click()
+                break
+
+
 class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,8 +95,20 @@ class MainWindow(QMainWindow):
         # An outcome in the status bar speaks of the picture as it was: an undo or redo makes it stale.
         self.ctx.undo_group.indexChanged.connect(self._on_undo_index_changed)
 
+        self.compare_action.setEnabled(self.canvas.can_compare)  # nothing to compare before an image
         self._restore_window_state()
         self._on_ctx_document_changed()
+        self._clean_stale_temps()
+
+    def _clean_stale_temps(self) -> None:
+        """Hidden ``.atelier-tmp-*.part`` files that a killed save left behind go, in a background thread:
+        in the config and data folders and the folders of the recent files (every later save into a
+        folder cleans that folder too)."""
+        from studio.state.preferences import config_dir, data_dir
+
+        folders = [(config_dir(), 1), (data_dir(), 3)]
+        folders += [(Path(p).parent, 0) for p in recent_files(self.qsettings)]
+        threading.Thread(target=_clean_folders, args=(folders,), name="clean-temps", daemon=True).start()
 
     # -- construction ---------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -347,15 +371,17 @@ class MainWindow(QMainWindow):
 
     def _on_reporter_reported(self, title: str, message: str, details: str) -> None:
         self.statusBar().showMessage(f"{title}: {message}", 15000)
-        if self._error_box is None:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", "", QMessageBox.StandardButton.Close, self)
-            box.setWindowModality(Qt.WindowModality.NonModal)
-            self._error_box = box
-        box = self._error_box
+        if self._error_box is not None:
+            self._error_box.close()  # a fresh box: one left expanded must not open the next one expanded
+            self._error_box.deleteLater()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", "", QMessageBox.StandardButton.Close, self)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        self._error_box = box
         box.setText(f"<b>{title}</b>")
         box.setInformativeText(message)
-        box.setDetailedText(details)
+        box.setDetailedText(details)  # behind "Show Details…": the painter reads the message first
         box.show()
+        collapse_details(box)
 
     # -- unsaved work ---------------------------------------------------------------------------
     def ask_unsaved(self) -> QMessageBox.StandardButton:  # tests replace this
@@ -559,3 +585,10 @@ class MainWindow(QMainWindow):
         self.ctx.modified_changed.disconnect(self._on_modified_changed)
         self.ctx.undo_group.indexChanged.disconnect(self._on_undo_index_changed)
         super().closeEvent(event)
+
+
+def _clean_folders(folders: list[tuple[Path, int]]) -> None:
+    from atelier_common.atomic import clean_stale_temps
+
+    for folder, depth in dict.fromkeys(folders):
+        clean_stale_temps(folder, depth=depth)

@@ -16,7 +16,13 @@ from models.composition.crop import propose_crop
 from models.composition.guides import parse_aspect, power_points
 from models.composition.horizon import Horizon, find_horizon
 from models.composition.people import Face, find_faces
-from models.composition.saliency import ANALYSIS_SIDE, downsample, find_subjects, flatten_alpha, saliency_map
+from models.composition.saliency import (
+    ANALYSIS_SIDE,
+    downsample_steps,
+    find_subjects,
+    flatten_alpha,
+    saliency_map,
+)
 from models.composition.suggestions import suggest
 from models.progress import Progress
 
@@ -157,7 +163,7 @@ def analyse(
     size = full_size or (w, h)
     total = 7
     yield Progress(0, total, "downsampling")
-    small = downsample(arr, cfg.side)
+    small = yield from downsample_steps(arr, cfg.side, lambda: Progress(0, total, "downsampling"))
     scale = (size[0] / small.shape[1], size[1] / small.shape[0])
     yield Progress(1, total, "saliency")
     sal = saliency_map(small)

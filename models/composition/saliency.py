@@ -6,10 +6,13 @@ are about layout, not detail; callers map results back to full-size coordinates.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
+
+from models.progress import Progress
 
 #: Long side of the image the analysis works on.
 ANALYSIS_SIDE = 256
@@ -29,6 +32,39 @@ def downsample(pixels: np.ndarray, max_side: int = ANALYSIS_SIDE) -> np.ndarray:
     arr = np.pad(arr, ((0, ph), (0, pw), (0, 0)), mode="edge")
     hh, ww = arr.shape[0] // factor, arr.shape[1] // factor
     return arr.reshape(hh, factor, ww, factor, -1).mean(axis=(1, 3))
+
+
+#: Pixels of the input read per band by :func:`downsample_steps` (a yield between bands; about 20 ms each).
+BAND_PIXELS = 1 << 21
+
+
+def downsample_steps(
+    pixels: np.ndarray, max_side: int = ANALYSIS_SIDE, report: Callable[[], Progress] | None = None
+) -> Generator[Progress, None, np.ndarray]:
+    """:func:`downsample`, band by band: it yields ``report()`` between bands of rows, so that a 100 MP
+    image can be stopped at once, and converts one band at a time to float (no full-size float copy)."""
+    arr = np.asarray(pixels)
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    h, w = arr.shape[:2]
+    factor = int(np.ceil(max(h, w) / max_side))
+    if factor <= 1:
+        return arr.astype(np.float32)
+    rows_per_band = factor * max(1, BAND_PIXELS // max(1, w * factor))
+    pw = (-w) % factor
+    out = []
+    for top in range(0, h, rows_per_band):
+        band = arr[top : top + rows_per_band].astype(np.float32)
+        ph = (-band.shape[0]) % factor  # only the last band is short: repeat its last row, as np.pad does
+        band = np.pad(band, ((0, ph), (0, pw), (0, 0)), mode="edge")
+        out.append(
+            band.reshape(band.shape[0] // factor, factor, band.shape[1] // factor, factor, -1).mean(
+                axis=(1, 3)
+            )
+        )
+        if report is not None:
+            yield report()
+    return np.concatenate(out, axis=0)
 
 
 def to_lab(rgb: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from models.device import configure_threads, resolve_device
-from models.progress import Progress
+from models.progress import SETUP, Progress
 from models.style.adam import PixelAdam
 from models.style.budget import check_budget
 from models.style.config import LAYER_PLANS, PRESETS, StyleConfig, scale_plan
@@ -29,6 +29,7 @@ PREVIEW_INTERVAL_S = 0.5
 PREVIEW_SIDE = 1024  # previews of the coarse scales are at most this long (the output size if smaller)
 _MIN_STYLE_SIDE = 32
 MAX_STYLE_SIDE = 2048  # paintings are matched at most this large; print sizes keep their strokes finer
+_MIN_CONTENT_SIDE = 16
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,16 @@ def stylize(
     rgb, alpha = split_alpha(content, "content image")
     style_rgbs = [rgb_for_engine(s, f"style image {i + 1}") for i, s in enumerate(styles)]
     out_w, out_h = fit_long_side(rgb.shape[1], rgb.shape[0], config.size)
+    if min(out_w, out_h) < _MIN_CONTENT_SIDE:  # a 1×5000 strip: say so, rather than diverge later
+        raise ValueError(
+            f"the content image is {rgb.shape[1]}×{rgb.shape[0]} px, too thin to stylize: at {config.size} px "
+            f"its short side would be {min(out_w, out_h)} px, and at least {_MIN_CONTENT_SIDE} px are needed"
+        )
     if config.region_styles and mask is None:
         raise ValueError("two region styles need a mask (white: the first painting, black: the second)")
-    device = resolve_device(config.device)
+    device = resolve_device(config.device)  # no GPU: say so at once, before the first report
     check_budget(rgb.shape[1], rgb.shape[0], config, device)  # before any large buffer is made
+    yield Progress(0, 1, SETUP + "preparing the photo")  # set-up is long: every stage is a place to stop
     weight_map = None if mask is None else mask_weights(mask, (out_w, out_h))
     if alpha is not None:
         alpha = resize(alpha, (out_w, out_h))
@@ -142,6 +149,7 @@ def _optimise(
     config: StyleConfig,
     device: str,
 ) -> Generator[Progress, None, StyleResult]:
+    yield Progress(0, 1, SETUP + "loading the network")
     import torch
 
     from models.backbones import load_backbone
@@ -152,6 +160,7 @@ def _optimise(
     started = time.perf_counter()
     net = load_backbone(config.backbone, vgg19_weights=config.vgg19_weights, device=device)
     net.set_padding("replicate")
+    yield Progress(0, 1, SETUP + "matching the colours")
     plan = LAYER_PLANS[config.backbone]
     preset = PRESETS[config.quality]
     out_h, out_w = rgb.shape[:2]
@@ -200,6 +209,8 @@ def _optimise(
         else:
             start = m * looks[0] + (1.0 - m) * photo
         return photo + config.strength * (start - photo)
+
+    yield Progress(0, total_steps, SETUP + "reading the photo")
 
     def finish(x: torch.Tensor, long_side: int | None = None) -> np.ndarray:
         """The image as uint8 pixels at the output size, or at ``long_side`` (a preview), in bands of rows:
@@ -259,15 +270,16 @@ def _optimise(
         label = f"scale {scale_index + 1}/{len(scales)} ({w}×{h})"
         release_free_memory()  # what the last scale's passes left in the heap (see backbones.memory)
         m = mask_at(w, h)
-        with torch.no_grad():
-            maps = [m] if config.region_styles is False and m is not None else [None]
-            if config.region_styles:
-                assert m is not None
-                maps = [m, 1.0 - m]
-            regions = []
-            for group, wmap in zip(groups, maps, strict=True):
-                area = 1.0 if wmap is None else float(wmap.mean())
-                if area > 1e-4:
+        maps = [m] if config.region_styles is False and m is not None else [None]
+        if config.region_styles:
+            assert m is not None
+            maps = [m, 1.0 - m]
+        regions = []
+        for group, wmap in zip(groups, maps, strict=True):
+            area = 1.0 if wmap is None else float(wmap.mean())
+            if area > 1e-4:
+                yield Progress(step, total_steps, SETUP + "reading the painting")
+                with torch.no_grad():
                     regions.append(Region(wmap, area, group_stats(group, side)))
         content_np = resize(rgb, (w, h))
         if x is None:
@@ -299,7 +311,7 @@ def _optimise(
             return x[..., t.y0 : t.y1, t.x0 : t.x1]
 
         for i, _ in enumerate(problem.prepare(content_tile, image_tile, config.strength)):
-            yield Progress(step, total_steps, f"{label}: preparing tile {i + 1}", None, None)
+            yield Progress(step, total_steps, SETUP + f"{label}, tile {i + 1}/{len(tiles)}", None, None)
         del content_np
         opt = PixelAdam(x, lr=preset.lr if scale_index == 0 else preset.lr * 0.6)
         for _ in range(n_steps):

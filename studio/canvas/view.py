@@ -16,6 +16,8 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
+    QFontMetricsF,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import QWidget
 
 from atelier_common.images import is_image_path
 from studio.canvas import zoom
-from studio.canvas.convert import array_to_qimage, half_level
+from studio.canvas.convert import array_to_qimage, half_level, wrap_array, wrap_premultiplied
 from studio.state.document import Document, Layer
 
 TOOLS = ("pan", "select_rect", "pick", "paint")
@@ -94,7 +96,8 @@ class CanvasView(QWidget):
         self._selection: QRectF | None = None
         self._pyramids: dict[int, list[QImage]] = {}  # per image (cacheKey): halvings, for any zoom
         self._screen: dict[int, QImage] = {}  # per image: a copy at the size it is shown, when minified
-        self._prepared: dict[int, tuple[np.ndarray, QImage, list[QImage]]] = {}
+        self._prepared: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}
+        self._keep: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}  # buffers under zero-copy images
         self._checker = _checkerboard()
 
     # -- document -------------------------------------------------------------------------------
@@ -128,6 +131,7 @@ class CanvasView(QWidget):
         """Rebuild every QImage from the document (a new document, or its base image replaced)."""
         doc = self._document
         self._pyramids.clear()
+        self._keep.clear()
         self._screen.clear()
         old_size = self.image_size()
         self._layers = []
@@ -154,22 +158,26 @@ class CanvasView(QWidget):
             alive.add(self._base.cacheKey())
         if self._preview is not None:
             alive.add(self._preview.cacheKey())
-        for cache in (self._pyramids, self._screen):
+        for cache in (self._pyramids, self._screen, self._keep):
             for key in set(cache) - alive:
                 del cache[key]
         self._on_document_layer_look()
 
-    def prepare_image(self, pixels: np.ndarray, image: QImage, levels: list[QImage]) -> None:
-        """Hand over the QImage and pyramid of ``pixels``, made in a worker thread, for the layer about to
-        be added with that very array: the canvas then converts and scales nothing on the UI thread."""
-        self._prepared[id(pixels)] = (pixels, image, levels)
+    def prepare_image(self, pixels: np.ndarray, levels: list[np.ndarray]) -> None:
+        """Hand over the pyramid of ``pixels`` (from ``convert.pyramid_arrays``, made in a worker) for the
+        layer about to be added with that very array: the canvas then wraps them without copying, and
+        converts or scales nothing on the UI thread."""
+        self._prepared[id(pixels)] = (pixels, levels)
 
     def _adopt_prepared(self, pixels: np.ndarray) -> QImage:
         entry = self._prepared.get(id(pixels))
         if entry is None or entry[0] is not pixels:
             return array_to_qimage(pixels)
-        _, image, levels = entry
-        self._pyramids[image.cacheKey()] = list(levels)
+        _, arrays = entry
+        # Zero-copy views: the layer keeps ``pixels`` alive; the level arrays live in ``_keep``.
+        image = wrap_array(pixels)
+        self._pyramids[image.cacheKey()] = [image, *(wrap_premultiplied(a) for a in arrays)]
+        self._keep[image.cacheKey()] = (pixels, arrays)
         return image
 
     def _on_document_layer_look(self, _index: int = -1) -> None:
@@ -382,9 +390,24 @@ class CanvasView(QWidget):
         mid = QPointF(x, (target.top() + target.bottom()) / 2)
         painter.setBrush(QColor(255, 255, 255))
         painter.drawEllipse(mid, 7, 7)
-        painter.setPen(QColor(230, 230, 230))
-        painter.drawText(QRectF(x - 70, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignRight, "Before")
-        painter.drawText(QRectF(x + 6, target.top() + 4, 64, 18), Qt.AlignmentFlag.AlignLeft, "After")
+        self._paint_split_label(painter, x, target, "Before", left=True)
+        self._paint_split_label(painter, x, target, "After", left=False)
+
+    def _paint_split_label(self, painter: QPainter, x: float, target: QRectF, text: str, left: bool) -> None:
+        """A label on a dark rounded backdrop beside the split line: readable on a light sky or a dark coat."""
+        font = QFont(self.font())
+        font.setPointSizeF(max(11.0, font.pointSizeF() * 1.25))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        w, h = metrics.horizontalAdvance(text) + 16, metrics.height() + 8
+        top = max(target.top(), 0.0) + 10
+        box = QRectF(x - 10 - w if left else x + 10, top, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 170))
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     # -- events ---------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:

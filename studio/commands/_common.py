@@ -24,6 +24,8 @@ class ProgressBar:
         self._last = 0.0
 
     def __call__(self, report: Progress) -> None:
+        if report.setting_up:
+            return  # no step yet: an error in set-up stays the only line
         now = time.monotonic()
         if now - self._last < 0.1 and report.step < report.total:
             return

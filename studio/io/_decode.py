@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import warnings
 import zlib
 from collections.abc import Generator
 from pathlib import Path
@@ -168,7 +169,10 @@ def _identify(path: Path, handle: io.BufferedReader) -> Image.Image:
     # name up without doing so itself. Done here rather than at import to keep the window's start fast.
     Image.init()
     try:
-        im = Image.open(handle, formats=ALLOWED_FORMATS)
+        with warnings.catch_warnings():
+            # Between the limit and twice it Pillow only warns (on stderr); we refuse below, in our words.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(handle, formats=ALLOWED_FORMATS)
     except Image.UnidentifiedImageError as exc:
         raise ImageLoadError(path, f"not a {_SUPPORTED_TEXT} image, or the file is damaged") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

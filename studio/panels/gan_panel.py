@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -71,6 +71,7 @@ class GanPanel(Panel):
         self.page: jobs.PageSpec | None = None
         self.history: list[jobs.PageSpec] = []
         self._variation: tuple[Any, int] | None = None  # (parent sample, variation seed) of the page shown
+        self._drawn_once = False  # the first time the panel shows, it draws its samples (no empty grid)
 
         tabs = QTabWidget()
         QVBoxLayout(self).addWidget(tabs)
@@ -106,6 +107,7 @@ class GanPanel(Panel):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Sixteen new seeds")
         self.back_button = QPushButton("Back")
+        self.back_button.setEnabled(False)  # nothing to go back to yet
         self.page_label = QLabel()
         row.addWidget(self.refresh_button)
         row.addWidget(self.back_button)
@@ -232,6 +234,19 @@ class GanPanel(Panel):
         device, models = self.ctx.preferences.device, self.models
         self._render(lambda: jobs.seed_page(models, path, seeds, device))
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._drawn_once and self.page is None:
+            self._drawn_once = True
+            QTimer.singleShot(0, self._first_draw)
+
+    def _first_draw(self) -> None:
+        if self.visibleRegion().isEmpty():  # shown behind another tab while the window was laid out
+            self._drawn_once = False
+            return
+        if self.page is None and self.running_job(RENDER_KEY) is None:
+            self.refresh()
+
     def back(self) -> None:
         if self.history:
             self._variation = None
@@ -341,9 +356,15 @@ class GanPanel(Panel):
         self.cross_button.setEnabled(two)
         self.strip.set_can_interpolate(two)
         if not picked:
-            self.selection_label.setText("Click a sample to select it (A); Ctrl+click another for B.")
+            self.selection_label.setText(
+                "Click a sample to select it (A); Ctrl+click another for B to cross them, or to interpolate "
+                "A → B further down."
+            )
         else:
-            self.selection_label.setText("  ·  ".join(f"{'AB'[i]}: {s.label}" for i, s in enumerate(picked)))
+            text = "  ·  ".join(f"{'AB'[i]}: {s.label}" for i, s in enumerate(picked))
+            if two:
+                text += "  —  Interpolate A → B is below ↓"
+            self.selection_label.setText(text)
 
     def _on_grid_variations_requested(self, index: int) -> None:
         self.grid.select(index)

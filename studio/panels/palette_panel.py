@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,12 +31,10 @@ from models.palette import (
     WHEELS,
     PaletteConfig,
     extract_palette_steps,
-    harmony,
     sort_colors,
 )
 from models.palette.color import rgb_to_hsv, rgb_to_lab
 from models.palette.extract import PaletteColor
-from models.palette.harmony import closest_harmony
 from models.palette.recolor import posterize_steps
 from studio.context import AppContext
 from studio.io.saved_palettes import SavedPalettes
@@ -45,8 +42,8 @@ from studio.jobs import Job
 from studio.panels.base import Panel
 from studio.panels.palette.commands import SetSwatchesCommand, add_swatch_command, remove_swatch_command
 from studio.panels.palette.files import PaletteFiles
+from studio.panels.palette.harmony_box import HarmonyBox
 from studio.panels.palette.swatches import SwatchList
-from studio.panels.palette.wheel import ColorWheel
 from studio.state.palette import PaletteState
 from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
 from studio.state.swatches import Swatch
@@ -144,24 +141,8 @@ class PalettePanel(Panel):
         edit_row.addWidget(self.recolor_box)
         layout.addLayout(edit_row)
 
-        harmony_box = QGroupBox("Harmony")
-        h_layout = QVBoxLayout(harmony_box)
-        h_row = QHBoxLayout()
-        self.harmony_combo = QComboBox()
-        self.harmony_combo.addItems(list(HARMONIES))
-        self.harmony_combo.setCurrentText(self.settings["harmony"])
-        self.wheel_combo = QComboBox()
-        self.wheel_combo.addItems(list(WHEELS))
-        self.wheel_combo.setCurrentText(self.settings["wheel"])
-        h_row.addWidget(self.harmony_combo, 1)
-        h_row.addWidget(self.wheel_combo)
-        h_layout.addLayout(h_row)
-        self.closest_label = QLabel()
-        h_layout.addWidget(self.closest_label)
-        self.wheel = ColorWheel()
-        self.wheel.set_wheel(self.settings["wheel"])
-        h_layout.addWidget(self.wheel, 1)
-        layout.addWidget(harmony_box, 1)
+        self.harmony = HarmonyBox(self.settings["harmony"], self.settings["wheel"])
+        layout.addWidget(self.harmony, 1)
 
         layout.addWidget(self.files)
 
@@ -175,8 +156,7 @@ class PalettePanel(Panel):
         self.swatch_list.swatch_clicked.connect(self._on_swatch_clicked)
         self.remove_button.clicked.connect(self._on_remove_clicked)
         self.recolor_box.toggled.connect(self._on_recolor_toggled)
-        self.harmony_combo.currentTextChanged.connect(self._on_harmony_changed)
-        self.wheel_combo.currentTextChanged.connect(self._on_harmony_changed)
+        self.harmony.changed.connect(self._on_harmony_changed)
         self._update_count_label()
 
     # -- extraction -------------------------------------------------------------------------------
@@ -232,12 +212,8 @@ class PalettePanel(Panel):
     def _on_state_changed(self) -> None:
         swatches = self.state.swatches
         self.swatch_list.set_swatches(swatches)
-        self.wheel.set_colors([s.rgb for s in swatches])
-        colors = [PaletteColor.from_rgb(s.rgb, s.share if s.share is not None else 1.0) for s in swatches]
-        wheel = self.wheel_combo.currentText()
-        self.closest_label.setText(f"Closest harmony: {closest_harmony(colors, wheel)}" if colors else "")
+        self.harmony.show_palette(swatches, self._base_color())
         self.remove_button.setEnabled(self.swatch_list.selected >= 0)
-        self._update_harmony()
         if self.recolor_box.isChecked():
             self._start_recolor()
 
@@ -247,12 +223,6 @@ class PalettePanel(Panel):
             return None
         i = self.swatch_list.selected
         return swatches[i].rgb if 0 <= i < len(swatches) else swatches[0].rgb
-
-    def _update_harmony(self) -> None:
-        base = self._base_color()
-        wheel = self.wheel_combo.currentText()
-        self.wheel.set_wheel(wheel)
-        self.wheel.set_harmony([] if base is None else harmony(base, self.harmony_combo.currentText(), wheel))
 
     def _update_count_label(self) -> None:
         self.count_label.setText("auto" if self.auto_box.isChecked() else str(self.count_slider.value()))
@@ -289,8 +259,8 @@ class PalettePanel(Panel):
         if ordered != list(self.state.swatches):
             self.ctx.palette_undo_stack.push(SetSwatchesCommand(self.state, ordered, f"Sort by {key}"))
 
-    def _on_harmony_changed(self, _text: str) -> None:
-        self.settings.update(harmony=self.harmony_combo.currentText(), wheel=self.wheel_combo.currentText())
+    def _on_harmony_changed(self, harmony: str, wheel: str) -> None:
+        self.settings.update(harmony=harmony, wheel=wheel)
         self._on_state_changed()
 
     def _on_swatch_clicked(self, index: int) -> None:
@@ -298,7 +268,7 @@ class PalettePanel(Panel):
         QGuiApplication.clipboard().setText("#{:02x}{:02x}{:02x}".format(*rgb))
         self.note(describe(rgb) + "   (hex copied)")
         self.remove_button.setEnabled(True)
-        self._update_harmony()
+        self.harmony.show_base(self._base_color())
 
     def _on_remove_clicked(self) -> None:
         i = self.swatch_list.selected

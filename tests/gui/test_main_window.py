@@ -310,3 +310,40 @@ def test_esc_stops_the_newest_job_and_undo_clears_a_stale_outcome(qtbot, window)
     assert window.statusBar().currentMessage().startswith("Added")
     window.undo_action.trigger()
     assert window.statusBar().currentMessage() == ""
+
+
+def test_error_box_opens_with_the_details_folded(qtbot, window):
+    from PySide6.QtWidgets import QTextEdit
+
+    window.ctx.reporter.report("Palette", "Something failed", "Traceback (most recent call last): …")
+    box = window._error_box
+    qtbot.waitUntil(box.isVisible)
+    details = box.findChildren(QTextEdit)
+    assert details and not any(d.isVisible() for d in details)
+    # Unfolded once by the painter, the next report still opens folded.
+    next(b for b in box.buttons() if box.buttonRole(b) == box.ButtonRole.ActionRole).click()
+    assert any(d.isVisible() for d in details)
+    window.ctx.reporter.report("Palette", "Failed again", "Traceback …")
+    box = window._error_box
+    qtbot.waitUntil(box.isVisible)
+    assert not any(d.isVisible() for d in box.findChildren(QTextEdit))
+
+
+def test_compare_is_off_without_an_image(window):
+    assert window.ctx.document() is None
+    assert not window.compare_action.isEnabled()
+
+
+def test_before_after_labels_are_large_and_on_a_dark_backdrop(qtbot, window):
+    window.ctx.open_array(np.full((300, 400, 3), 255, np.uint8), "light sky")  # white: old labels vanished
+    window.resize(900, 600)
+    window.ctx.add_result_layer("white", np.full((300, 400, 3), 250, np.uint8))
+    window.canvas.actual_size()
+    window.compare_action.trigger()
+    shot = window.canvas.grab().toImage()
+    r = window.canvas.image_rect()
+    x = int(r.left() + r.width() * window.canvas.split)
+    y = int(max(r.top(), 0) + 10 + 8)
+    # Left of the split line, just past the handle's gap: the label's dark backdrop, not the picture.
+    dark = shot.pixelColor(x - 20, y)
+    assert dark.red() < 90 and dark.green() < 90 and dark.blue() < 90

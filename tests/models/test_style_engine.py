@@ -29,6 +29,8 @@ def _stripes(h: int = 40, w: int = 24) -> np.ndarray:
 def test_output_shape_progress_and_previews():
     reports: list[Progress] = []
     result = drive(stylize(_content(24, 40), [_stripes()], TINY), reports.append)
+    assert reports[0].setting_up  # set-up yields too (Stop at the start is quick)
+    reports = [r for r in reports if not r.setting_up]
     assert result.image.shape == (19, 32, 3) and result.image.dtype == np.uint8
     assert result.steps == reports[-1].total == reports[-1].step
     assert [r.step for r in reports] == list(range(1, len(reports) + 1))
@@ -170,6 +172,7 @@ def test_previews_of_coarse_scales_are_bounded_and_the_last_scale_is_full_size(m
     content = np.dstack([_content(24, 48), np.full((24, 48), 200, np.uint8)])
     reports: list[Progress] = []
     result = drive(stylize(content, [_stripes()], StyleConfig(size=48, quality="draft")), reports.append)
+    reports = [r for r in reports if not r.setting_up]
     widths = {r.message.split("(")[1].split("×")[0]: r.preview.shape for r in reports}
     assert widths == {
         "16": (10, 20, 4),

@@ -277,3 +277,20 @@ def test_fine_tune_starts_from_the_bundled_model(qtbot, ctx, panel, spatial_mode
     info = json.loads(out.with_suffix(".json").read_text())
     assert info["init"]["from"] == str(spatial_model) and info["steps"] == 2
     _wait_idle(qtbot, ctx)
+
+
+def test_first_show_draws_the_grid_and_back_waits_for_a_history(qtbot, ctx, tiny_model):
+    from studio.panels.gan_panel import GanPanel
+
+    p = GanPanel(ctx)
+    qtbot.addWidget(p)
+    p.model_combo.setCurrentIndex(p.model_combo.findData(str(tiny_model)))
+    assert not p.back_button.isEnabled()  # nothing to go back to
+    assert p.page is None
+    p.show()  # the first time the tab is seen: sixteen samples, no empty squares
+    qtbot.waitUntil(lambda: len(p.grid.samples) == 16, timeout=20000)
+    _wait_idle(qtbot, ctx)
+    assert not p.back_button.isEnabled()
+    p.refresh_button.click()
+    assert p.back_button.isEnabled()
+    _wait_idle(qtbot, ctx)

@@ -53,7 +53,7 @@ def test_extracts_on_open_with_shares_and_closest_harmony(qtbot, ctx, panel):
     got = {s.rgb: s.share for s in panel.state.swatches}
     assert set(got) == {RED, BLUE, CREAM, GREEN}
     assert got[RED] == pytest.approx(1 / 3, abs=1e-3)
-    assert panel.closest_label.text().startswith("Closest harmony: ")
+    assert panel.harmony.closest_label.text().startswith("Closest harmony: ")
 
 
 def test_slider_recomputes_live_and_supersedes_stale_jobs(qtbot, ctx, panel):
@@ -178,9 +178,9 @@ def test_mood_sort_and_harmony_options_persist(qtbot, ctx, panel):
         for s in panel.state.swatches
     ]
     assert lights == sorted(lights)
-    panel.harmony_combo.setCurrentText("triadic")
-    panel.wheel_combo.setCurrentText("oklch")
-    assert len(panel.wheel._harmony) == 3
+    panel.harmony.harmony_combo.setCurrentText("triadic")
+    panel.harmony.wheel_combo.setCurrentText("oklch")
+    assert len(panel.harmony.wheel._harmony) == 3
     panel.mood_combo.setCurrentText("muted")
     _wait_colors(qtbot, panel, 4)
     section = ctx.preferences.sections["palette"]

@@ -39,3 +39,30 @@ def test_small_picture_adds_the_layer_at_once(ctx):
     ctx.open_array(np.zeros((40, 60, 3), np.uint8), "small")
     assert ctx.add_result_layer("Stylized", np.full((20, 30, 3), 200, np.uint8)) is None
     assert ctx.document().layers[0].image.shape[:2] == (40, 60)
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_the_prepared_display_images_draw_the_right_colours(qtbot, ctx, monkeypatch, channels):
+    import studio.context as context_mod
+
+    monkeypatch.setattr(context_mod, "FIT_IN_WORKER_PIXELS", 100)
+    ctx.canvas.resize(160, 160)
+    ctx.open_array(np.zeros((600, 600, 3), np.uint8), "big")
+    result = np.zeros((300, 300, channels), np.uint8)
+    result[..., :3] = (200, 60, 20)
+    if channels == 4:
+        result[..., 3] = 128  # half transparent over black: premultiplied levels must not darken it twice
+    job = ctx.add_result_layer("Stylized", result)
+    with qtbot.waitSignal(job.finished, timeout=10000):
+        pass
+    ctx.canvas.fit_to_window()
+    assert ctx.canvas.scale < 0.5  # drawn from a pyramid level made in the worker
+    (image,) = [img for _layer, img in ctx.canvas._layers]
+    assert len(ctx.canvas._pyramids[image.cacheKey()]) > 1
+    colour = ctx.canvas.grab().toImage().pixelColor(80, 80)
+    want = (200, 60, 20) if channels == 3 else (100, 30, 10)
+    assert (
+        abs(colour.red() - want[0]) <= 3
+        and abs(colour.green() - want[1]) <= 3
+        and abs(colour.blue() - want[2]) <= 3
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -110,15 +111,26 @@ class PaletteFiles(QWidget):
         if self.saved_combo.isEnabled():
             self.load_saved(self.saved_combo.itemText(index))
 
+    def start_folder(self) -> Path:
+        """Where the file dialogs open: the picture's folder, else the Pictures folder, else home (never the
+        folder the program was started from)."""
+        doc = self.ctx.document()
+        if doc is not None and doc.path is not None and Path(doc.path).parent.is_dir():
+            return Path(doc.path).parent
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        return Path(pictures) if pictures and Path(pictures).is_dir() else Path.home()
+
     def _on_export_clicked(self) -> None:
         filters = ";;".join(f"{label} (*{ext})" for ext, label in EXPORT_FORMATS.items())
-        path, _ = QFileDialog.getSaveFileName(self, "Export palette", f"{self.state.name}.gpl", filters)
+        start = str(self.start_folder() / f"{self.state.name}.gpl")
+        path, _ = QFileDialog.getSaveFileName(self, "Export palette", start, filters)
         if path:
             self.export_to(path)
 
     def _on_import_clicked(self) -> None:
         pattern = " ".join(f"*{ext}" for ext in IMPORT_FORMATS)
-        path, _ = QFileDialog.getOpenFileName(self, "Import palette", "", f"Palettes ({pattern})")
+        start = str(self.start_folder())
+        path, _ = QFileDialog.getOpenFileName(self, "Import palette", start, f"Palettes ({pattern})")
         if path:
             self.import_from(path)
 
