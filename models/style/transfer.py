@@ -100,8 +100,8 @@ def stylize(
         raise ValueError("two region styles need a mask (white: the first painting, black: the second)")
     device = resolve_device(config.device)  # no GPU: say so at once, before the first report
     check_budget(rgb.shape[1], rgb.shape[0], config, device)  # before any large buffer is made
+    weight_map = None if mask is None else mask_weights(mask, (out_w, out_h))  # a bad mask: say so now
     yield Progress(0, 1, SETUP + "preparing the photo")  # set-up is long: every stage is a place to stop
-    weight_map = None if mask is None else mask_weights(mask, (out_w, out_h))
     if alpha is not None:
         alpha = resize(alpha, (out_w, out_h))
     rgb = resize(rgb, (out_w, out_h))  # a huge photo is reduced once, in uint8, before torch sees it

@@ -123,6 +123,11 @@ class StylizePanel(Panel):
             return None
         config, content = self.config(), document.image
         mask = self.region_editor.mask_for_job()
+        if mask is not None and not mask.any() and not self.region.second_check.isChecked():
+            self.note(
+                "The mask is empty: paint, drag or pick where the style goes (or choose Whole picture)."
+            )
+            return None
         if mask is not None and self.region.second_check.isChecked():
             if len(paths) != 2:
                 self.note(

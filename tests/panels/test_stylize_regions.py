@@ -59,6 +59,8 @@ def test_rectangle_mask_keeps_the_photo_outside(qtbot, ctx, stylize_panel):
     photo = _photo(ctx)
     _where(panel, "rect")
     assert ctx.canvas.tool == "select_rect"
+    assert panel.start([str(STYLES / "picabia_udnie.jpg")]) is None  # nothing chosen yet
+    assert "The mask is empty" in panel.message.text()
     ctx.canvas.region_selected.emit(QRect(0, 0, 16, 24))
     assert (
         panel.region_editor.mask.pixels[:, :16].min() == 255
