@@ -161,7 +161,7 @@ def test_torchrun_two_cpu_processes_share_a_folder(tmp_path):
         "-o",
         str(out),
         "--size",
-        "16",
+        "24",
         "--quality",
         "draft",
     ]
