@@ -243,16 +243,19 @@ def _optimise(
     if config.strength == 0.0:  # nothing to transfer: the photo itself
         return result(_to_tensor(rgb, device), 0)
 
-    def group_stats(group: list[tuple[int, float]], side: int) -> dict[str, Any]:
+    def group_stats(group: list[tuple[int, float]], side: int, step: int) -> Generator[Progress, None, Any]:
+        """The paintings' statistics for a region, a place to stop before each painting."""
         target: dict[str, Any] = {}
         for i, s_w in group:
+            yield Progress(step, total_steps, SETUP + "reading the painting")
             s_img = styles_full[i]
             s_long = min(MAX_STYLE_SIDE, max(_MIN_STYLE_SIDE, int(round(side * config.style_scale))))
             sw, sh = fit_long_side(s_img.shape[-1], s_img.shape[-2], s_long)
             painting = _resized(s_img, sh, sw)
-            s_stats = net.features(painting, net_layers, reduce=lambda _n, f: layer_stats(f, kind))
-            for name in layer_w.keys() - s_stats.keys():
-                s_stats[name] = layer_stats(pixel_features(painting, name), kind)
+            with torch.no_grad():
+                s_stats = net.features(painting, net_layers, reduce=lambda _n, f: layer_stats(f, kind))
+                for name in layer_w.keys() - s_stats.keys():
+                    s_stats[name] = layer_stats(pixel_features(painting, name), kind)
             for name in layer_w:
                 st = s_stats[name].scaled(s_w)
                 target[name] = st if name not in target else target[name] + st
@@ -278,9 +281,7 @@ def _optimise(
         for group, wmap in zip(groups, maps, strict=True):
             area = 1.0 if wmap is None else float(wmap.mean())
             if area > 1e-4:
-                yield Progress(step, total_steps, SETUP + "reading the painting")
-                with torch.no_grad():
-                    regions.append(Region(wmap, area, group_stats(group, side)))
+                regions.append(Region(wmap, area, (yield from group_stats(group, side, step))))
         content_np = resize(rgb, (w, h))
         if x is None:
             noise = torch.randn((1, 3, h, w), generator=gen).to(device) * 0.02
