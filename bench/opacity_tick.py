@@ -50,7 +50,10 @@ def main() -> None:
     ctx.open_array(base, "photo")
     for i in range(args.layers):
         layer = np.roll(base, 97 * (i + 1), axis=1)
-        ctx.add_result_layer(f"layer {i}", layer)
+        ctx.add_result_layer(f"layer {i}", layer)  # on a large picture the layer arrives from a job
+    while len(ctx.document().layers) < args.layers:
+        app.processEvents()
+        time.sleep(0.01)
     app.processEvents()
     layers.list.setCurrentRow(0)  # the top layer
     canvas.repaint()
@@ -74,6 +77,7 @@ def main() -> None:
         ms = timed(lambda c=bool(i % 2): layers.visible_box.setChecked(c))
         toggles.append(ms)
     ticks.sort()
+    assert layers.opacity.isEnabled() and len(ctx.document().layers) == args.layers
     print(f"{w}×{h} px ({w * h / 1e6:.0f} MP), {args.layers} layers, canvas 1000×700 at fit")
     print(
         f"opacity tick: median {statistics.median(ticks):.1f} ms, "

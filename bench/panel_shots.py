@@ -33,7 +33,7 @@ MAIN_ACTIONS = {
 
 
 def settle(app, window, seconds: float = 0.3) -> None:
-    start = time.monotonic() + 0.3  # let what the raise started (the GAN's first samples) begin
+    start = time.monotonic() + 0.8  # let what the raise started (the GAN's first samples) begin
     while time.monotonic() < start:
         app.processEvents()
         time.sleep(0.01)

@@ -190,9 +190,8 @@ class AppContext(QObject):
         note = f"Opened {doc.name} ({w}×{h}, {layers} layer{'s' * (layers != 1)})"
         if project.notes:
             note += " — " + "; ".join(project.notes)
-            self.reporter.report(
-                f"Opened {doc.name} with changes", "; ".join(project.notes).capitalize() + "."
-            )
+            text = "; ".join(project.notes)
+            self.reporter.report(f"Opened {doc.name} with changes", text[:1].upper() + text[1:] + ".")
         self.status(note)
         self.opened_path.emit(str(doc.path))
 

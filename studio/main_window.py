@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -243,8 +243,14 @@ class MainWindow(QMainWindow):
                 contribute(self.view_menu, self.toolbar)
         if self._first_panel_dock is not None:
             self._first_panel_dock.raise_()
+            # Before the window shows, raise_() does not take: the last tab (GAN) came first on a fresh start.
+            QTimer.singleShot(0, self._raise_first_panel)
         self.view_menu.addSeparator()
         self.view_menu.addMenu(self.panels_menu)
+
+    def _raise_first_panel(self) -> None:
+        if self._first_panel_dock is not None and not self.qsettings.value("window_state"):
+            self._first_panel_dock.raise_()  # a fresh start opens on Stylize; a saved layout keeps its tab
 
     def _make_panel(self, title: str, module_name: str, class_name: str) -> QWidget | None:
         """Build one panel; one that fails on its saved settings is built again from its defaults (the bad

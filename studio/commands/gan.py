@@ -306,12 +306,13 @@ def _interpolate(args: argparse.Namespace) -> int:
 
     from models.gan import make_grid
     from models.gan.export import model_summary
+    from models.gan.info import sidecar_path
     from studio.io.gan_files import save_frames, save_gif
     from studio.io.guard import OutputRefused, check_output, check_output_dir, is_ours_image
     from studio.io.images import ImageSaveError, save_image
 
     out = Path(args.output)
-    inputs = (model.path, model.path.with_suffix(".json")) if model.path else ()
+    inputs = (model.path, sidecar_path(model.path)) if model.path else ()
     try:
         if out.suffix:
             check_output(out, inputs=inputs, replaceable=is_ours_image, what="image")

@@ -13,7 +13,7 @@ import struct
 
 import numpy as np
 
-from studio.io._palette_error import PaletteFileError
+from studio.io._palette_error import PaletteFileError, check_colour_count
 from studio.state.swatches import PaletteDocument, Swatch
 
 _GROUP_START, _GROUP_END, _COLOR = 0xC001, 0xC002, 0x0001
@@ -103,6 +103,7 @@ def decode_ase(data: bytes) -> PaletteDocument:
             if model not in _MODEL_VALUES:
                 raise PaletteFileError(f"unknown colour model {model!r}")
             values = body.unpack(f">{_MODEL_VALUES[model]}f", "colour values")
+            check_colour_count(len(swatches) + 1)
             swatches.append(Swatch(_to_rgb(model, values), name))
         elif btype != _GROUP_END:
             raise PaletteFileError(f"unknown block type 0x{btype:04X}")

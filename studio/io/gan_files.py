@@ -11,6 +11,7 @@ import numpy as np
 
 from atelier_common.atomic import atomic_write_bytes, atomic_write_text
 from models.gan.export import encode_gif, sample_metadata, upsample
+from models.gan.info import sidecar_path
 from studio.io.guard import check_output, is_ours_image, is_sample_sidecar
 from studio.io.images import save_image
 
@@ -26,7 +27,7 @@ def check_sample_target(path: str | Path, model: Any, *, png_must_be_ours: bool 
     existing PNG is only replaced when Atelier wrote it."""
     inputs: tuple[Path, ...] = ()
     if getattr(model, "path", None) is not None:
-        inputs = (Path(model.path), Path(model.path).with_suffix(".json"))
+        inputs = (Path(model.path), sidecar_path(model.path))
     check_output(
         path, inputs=inputs, replaceable=is_ours_image if png_must_be_ours else Path.is_file, what="image"
     )

@@ -15,7 +15,7 @@ import zipfile
 
 import numpy as np
 
-from studio.io._palette_error import PaletteFileError
+from studio.io._palette_error import PaletteFileError, check_colour_count
 from studio.state.swatches import PaletteDocument, Swatch
 
 MIMETYPE = b"application/x-krita-palette"
@@ -149,6 +149,7 @@ def decode_kpl(data: bytes) -> PaletteDocument:
                 key = (int(pos.attrib["row"]), int(pos.attrib["column"])) if pos is not None else (1 << 30, n)
             except (KeyError, ValueError):
                 key = (1 << 30, n)
+            check_colour_count(len(swatches) + len(placed) + 1)
             placed.append((key, n, Swatch(rgb, entry.attrib.get("name", ""))))
         swatches.extend(sw for _, _, sw in sorted(placed, key=lambda t: (t[0], t[1])))
     if not swatches:

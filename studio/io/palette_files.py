@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from atelier_common.atomic import atomic_write_bytes
-from studio.io._palette_error import PaletteFileError
+from studio.io._palette_error import PaletteFileError, check_colour_count
 from studio.io.ase import decode_ase, encode_ase
 from studio.io.kpl import decode_kpl, encode_kpl
 from studio.state.swatches import PaletteDocument, Swatch
@@ -98,6 +98,7 @@ def decode_gpl(data: bytes) -> PaletteDocument:
             raise PaletteFileError(f"line {number}: expected 'R G B name', got {line[:40]!r}")
         if not all(0 <= v <= 255 for v in (r, g, b)):
             raise PaletteFileError(f"line {number}: colour values must be 0..255, got {r} {g} {b}")
+        check_colour_count(len(swatches) + 1)
         swatches.append(Swatch((r, g, b), parts[3].strip() if len(parts) > 3 else ""))
     if not swatches:
         raise PaletteFileError("the palette contains no colours")
@@ -145,6 +146,7 @@ def decode_json(data: bytes) -> PaletteDocument:
         raise PaletteFileError(f"not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("colors"), list):
         raise PaletteFileError("JSON palette needs an object with a 'colors' list")
+    check_colour_count(len(doc["colors"]))
     swatches = []
     for i, item in enumerate(doc["colors"]):
         code = item.get("hex") if isinstance(item, dict) else item

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -47,6 +48,11 @@ def _slider(value: float, lo: int, hi: int) -> QSlider:
     return s
 
 
+#: The first draw waits this long after the panel shows, so a tab shown only while the window was being laid
+#: out (then hidden behind another tab) does not start a job nobody sees.
+FIRST_DRAW_DELAY_MS = 400
+
+
 class GanPanel(Panel):
     SETTINGS = SettingsSpec(
         "gan",
@@ -72,6 +78,7 @@ class GanPanel(Panel):
         self.history: list[jobs.PageSpec] = []
         self._variation: tuple[Any, int] | None = None  # (parent sample, variation seed) of the page shown
         self._drawn_once = False  # the first time the panel shows, it draws its samples (no empty grid)
+        self._watching_dock = False
 
         tabs = QTabWidget()
         QVBoxLayout(self).addWidget(tabs)
@@ -236,15 +243,25 @@ class GanPanel(Panel):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if not self._drawn_once and self.page is None:
-            self._drawn_once = True
-            QTimer.singleShot(0, self._first_draw)
+        # In a tabbed dock the panel is "shown" at start-up behind another tab and not shown again when
+        # its tab is picked: the dock's visibility says when the painter actually sees it.
+        dock = self.parentWidget()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        if dock is not None and not self._watching_dock:
+            self._watching_dock = True
+            dock.visibilityChanged.connect(self._on_dock_visibility)
+        self._on_dock_visibility(True)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if visible and not self._drawn_once and self.page is None:
+            QTimer.singleShot(FIRST_DRAW_DELAY_MS, self._first_draw)
 
     def _first_draw(self) -> None:
-        if self.visibleRegion().isEmpty():  # shown behind another tab while the window was laid out
-            self._drawn_once = False
-            return
-        if self.page is None and self.running_job(RENDER_KEY) is None:
+        if self._drawn_once or self.page is not None or self.visibleRegion().isEmpty():
+            return  # behind another tab: the dock's visibility brings us back
+        self._drawn_once = True
+        if self.running_job(RENDER_KEY) is None:
             self.refresh()
 
     def back(self) -> None:

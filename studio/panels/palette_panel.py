@@ -81,6 +81,7 @@ class PalettePanel(Panel):
         self._source: np.ndarray | None = None  # pixels sent by ctx.request_palette, else the document
         self.files = PaletteFiles(ctx, self.state, SavedPalettes(Path(ctx.data_dir()) / "palettes"))
         self._build()
+        self.state.changed.connect(self.message.clear)  # a note about the palette as it was goes stale
         self.state.changed.connect(self._on_state_changed)
         ctx.document_opened.connect(self._on_document_opened)
         ctx.palette_requested.connect(self._on_palette_requested)

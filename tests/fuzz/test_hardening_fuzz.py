@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 FUZZ = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     database=None,
@@ -226,3 +226,65 @@ def test_fuzz_stylize_numbers(photo, monkeypatch, size, strength, balance, scale
     _run(["stylize", str(photo), str(photo), "-o", str(photo.with_name("out.png")), f"--size={size}",
           f"--strength={strength}", f"--balance={balance}", f"--style-scale={scale}", f"--seed={seed}",
           f"--style-weights={weights}"])  # fmt: skip
+
+
+# --- panel settings (through the panels' declared SettingsSpec) ----------------------------------------
+
+
+def _panel_specs():
+    import importlib
+
+    from studio.panels import PANELS
+
+    specs = []
+    for _title, module_name, class_name in PANELS:
+        spec = getattr(getattr(importlib.import_module(module_name), class_name), "SETTINGS", None)
+        if spec is not None:
+            specs.append(spec)
+    return specs
+
+
+def _section(spec):
+    names = [s.name for s in spec.fields]
+    defaults = [s.default for s in spec.fields]
+    return st.dictionaries(
+        st.sampled_from([*names, "version", "stray"]),
+        st.one_of(json_values, st.sampled_from(defaults)),
+        max_size=len(names) + 2,
+    )
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_panel_settings_fall_back_field_by_field(data):
+    from studio.state.panel_settings import PanelSettings
+
+    for spec in _panel_specs():
+        raw = data.draw(st.one_of(_section(spec), json_values), label=spec.section)
+        sections = {spec.section: raw}
+        settings = PanelSettings(spec, sections, lambda: None)
+        for setting in spec.fields:
+            assert setting.accepts(settings[setting.name]), (spec.section, setting.name)
+        assert all(isinstance(n, str) and "\n" not in n for n in settings.notes)
+        # What would be written back is clean: read again, nothing falls back.
+        assert spec.read(json.loads(json.dumps(sections[spec.section])))[1] == []
+
+
+@settings(max_examples=3, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(data=st.data())
+def test_fuzz_no_settings_file_keeps_a_panel_from_starting(qtbot, data):
+    from studio.main_window import MainWindow
+    from studio.panels import PANELS
+    from studio.state import preferences as prefs_mod
+
+    sections = {spec.section: data.draw(_section(spec), label=spec.section) for spec in _panel_specs()}
+    path = prefs_mod.preferences_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_dump({"quality": "fine", "sections": sections}))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    try:
+        assert {title for title, _, _ in PANELS} <= set(window.panels)
+    finally:
+        window.close()

@@ -74,3 +74,11 @@ def test_the_wheel_scrolls_the_panel_instead_of_changing_an_unfocused_control(qt
     qtbot.waitUntil(combo.hasFocus)
     _wheel(combo, dy=120 if before > 0 else -120)
     assert combo.currentIndex() != before  # focused: the wheel adjusts it
+
+
+def test_a_fresh_start_opens_on_stylize_and_gan_draws_when_its_tab_is_picked(qtbot, window):
+    qtbot.wait(600)  # longer than the GAN's first-draw delay
+    stylize, gan = window.panels["Stylize"], window.panels["GAN"]
+    assert not stylize.visibleRegion().isEmpty() and gan.visibleRegion().isEmpty()
+    assert not any(j.is_running for j in window.ctx.runner.jobs)  # no samples drawn for nobody
+    assert gan.page is None and not gan.back_button.isEnabled()

@@ -274,3 +274,28 @@ def test_another_programs_ora_is_not_overwritten_by_save(qtbot, window, tmp_path
     assert krita.read_bytes() == before
     _save_as(qtbot, window, tmp_path / "painting-atelier.ora")
     assert window.ctx.project_path() == tmp_path / "painting-atelier.ora"  # ours now: Save writes there
+
+
+def test_what_a_foreign_file_lost_is_said_once_opened(qtbot, window, tmp_path):
+    import zipfile
+
+    from tests.io.test_ora import _png
+
+    path = tmp_path / "gimp.ora"
+    xml = (
+        '<image w="6" h="4"><stack><stack name="Inks"><layer name="Ink" src="p.png" '
+        'composite-op="svg:multiply"/></stack><layer name="Paper" src="p.png"/></stack></image>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("stack.xml", xml)
+        z.writestr("p.png", _png(np.full((4, 6, 3), 90, np.uint8)))
+    reports = []
+    window.ctx.reporter.reported.connect(lambda title, msg, details: reports.append((title, msg)))
+    window.ctx.open_path(path)
+    _wait_jobs(qtbot, window)
+    assert [la.name for la in window.ctx.document().layers] == ["Ink"]
+    title, message = reports[-1]
+    assert title == "Opened gimp.ora with changes"
+    assert (
+        message.startswith("The group “Inks” was flattened") and "“Ink” blends as 'svg:multiply'" in message
+    )

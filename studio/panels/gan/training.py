@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,13 +92,9 @@ class TrainController(QObject):
         """The bundled model when it can be fine-tuned (a spatial model holding its training state)."""
         from models.gan.paths import BUNDLED_MODEL
 
-        try:
-            info = json.loads(BUNDLED_MODEL.with_suffix(".json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        ok = (
-            isinstance(info, dict) and info.get("trainable") and info.get("arch", {}).get("kind") == "spatial"
-        )
+        info = read_info_or_empty(BUNDLED_MODEL)
+        arch = info.get("arch")
+        ok = bool(info.get("trainable")) and isinstance(arch, dict) and arch.get("kind") == "spatial"
         return BUNDLED_MODEL if ok and BUNDLED_MODEL.is_file() else None
 
     def _on_box_resume_requested(self, steps: int) -> None:

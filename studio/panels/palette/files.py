@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.progress import Progress
 from studio.context import AppContext
 from studio.io.palette_files import (
     EXPORT_FORMATS,
@@ -24,8 +27,16 @@ from studio.io.palette_files import (
     import_palette,
 )
 from studio.io.saved_palettes import SavedPalettes
+from studio.jobs import Job
 from studio.panels.palette.commands import SetSwatchesCommand
 from studio.state.palette import PaletteState
+
+
+def _import_steps(path: Path) -> Generator[Progress, None, Any]:
+    yield Progress(0, 1, f"reading {path.name}")
+    doc = import_palette(path)
+    yield Progress(1, 1, f"{len(doc.swatches)} colours")
+    return doc
 
 
 class PaletteFiles(QWidget):
@@ -66,16 +77,19 @@ class PaletteFiles(QWidget):
         self.ctx.status(f"Exported palette to {out}")
         return out
 
-    def import_from(self, path: str | Path) -> bool:
-        try:
-            doc = import_palette(path)
-        except PaletteFileError as exc:
-            self.ctx.reporter.report("Import palette", str(exc))
-            return False
-        self.ctx.palette_undo_stack.push(
-            SetSwatchesCommand(self.state, doc.swatches, f"Import {Path(path).name}", doc.name)
-        )
-        return True
+    def import_from(self, path: str | Path) -> Job:
+        """Read the palette in a worker thread (a big file never stalls the window); the colours arrive
+        as one undoable step. A bad file is reported by the job runner."""
+        path = Path(path)
+
+        def done(doc: Any) -> None:
+            self.ctx.palette_undo_stack.push(
+                SetSwatchesCommand(self.state, doc.swatches, f"Import {path.name}", doc.name)
+            )
+
+        job = self.ctx.runner.submit(f"Import {path.name}", lambda: _import_steps(path), key="palette-import")
+        job.succeeded.connect(done)
+        return job
 
     def save_as(self, name: str) -> Path:
         self.state.name = name

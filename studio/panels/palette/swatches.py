@@ -21,13 +21,17 @@ class SwatchList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._swatches: tuple[Swatch, ...] = ()
+        self._top_share = 0.0
         self._selected = -1
+        self.painted_rows = range(0)  # the rows the last paint drew: only those in view
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)
         self.setToolTip("Click a colour to copy its hex code")
 
     def set_swatches(self, swatches: Sequence[Swatch]) -> None:
         self._swatches = tuple(swatches)
+        shares = [s.share for s in self._swatches if s.share is not None]
+        self._top_share = max(shares) if shares else 0.0
         if self._selected >= len(self._swatches):
             self._selected = -1
         self.setFixedHeight(max(ROW, ROW * len(self._swatches)) + 2)
@@ -64,9 +68,15 @@ class SwatchList(QWidget):
             p.setPen(text_color)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No colours yet")
             return
-        shares = [s.share for s in self._swatches if s.share is not None]
-        top = max(shares) if shares else 0.0
-        for i, sw in enumerate(self._swatches):
+        top = self._top_share
+        # Only the rows in the exposed part (the scroll area's view) are drawn: a palette of thousands of
+        # colours paints as fast as one of eight.
+        exposed = event.rect()
+        first = max(0, (exposed.top() - 1) // ROW)
+        last = min(len(self._swatches), (exposed.bottom() - 1) // ROW + 1)
+        self.painted_rows = range(first, last)
+        for i in self.painted_rows:
+            sw = self._swatches[i]
             r = self.row_rect(i)
             chip = QRectF(r.left() + 2, r.top() + 2, 34, r.height() - 4)
             p.setPen(QPen(QColor(0, 0, 0, 90), 1))
