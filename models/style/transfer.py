@@ -22,7 +22,15 @@ from models.progress import SETUP, Progress
 from models.style.adam import PixelAdam
 from models.style.budget import check_budget
 from models.style.config import LAYER_PLANS, PRESETS, StyleConfig, scale_plan
-from models.style.images import fit_long_side, mask_weights, resize, resize_mask, rgb_for_engine, split_alpha
+from models.style.images import (
+    fit_long_side,
+    mask_weights,
+    reduce_steps,
+    resize,
+    resize_mask,
+    rgb_for_engine,
+    split_alpha,
+)
 from models.style.tiles import tile_grid
 
 PREVIEW_INTERVAL_S = 0.5
@@ -101,10 +109,15 @@ def stylize(
     device = resolve_device(config.device)  # no GPU: say so at once, before the first report
     check_budget(rgb.shape[1], rgb.shape[0], config, device)  # before any large buffer is made
     weight_map = None if mask is None else mask_weights(mask, (out_w, out_h))  # a bad mask: say so now
-    yield Progress(0, 1, SETUP + "preparing the photo")  # set-up is long: every stage is a place to stop
+
+    def preparing() -> Progress:
+        return Progress(0, 1, SETUP + "preparing the photo")
+
+    yield preparing()  # set-up is long: every stage below is a place to stop
     if alpha is not None:
-        alpha = resize(alpha, (out_w, out_h))
-    rgb = resize(rgb, (out_w, out_h))  # a huge photo is reduced once, in uint8, before torch sees it
+        alpha = resize((yield from reduce_steps(alpha, max(out_w, out_h), preparing)), (out_w, out_h))
+    # A huge photo is reduced band by band, then once more, in uint8, before torch sees it.
+    rgb = resize((yield from reduce_steps(rgb, max(out_w, out_h), preparing)), (out_w, out_h))
     if weight_map is not None and not config.region_styles and weight_map.max() == 0:
         photo = rgb if alpha is None else np.dstack([rgb, alpha])
         provenance = {"engine": "atelier style transfer", **config.describe(), "mask": "all black"}
