@@ -53,6 +53,27 @@ def rgb_for_engine(pixels: np.ndarray, what: str) -> np.ndarray:
     return (rgb.astype(np.float32) * a + 255.0 * (1.0 - a)).round().astype(np.uint8)
 
 
+def mask_weights(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A mask image (greyscale, RGB or RGBA uint8; RGBA is composited over black) as float32 weights in
+    [0, 1] at ``size`` (w, h): 1 = stylize (white), 0 = keep the photo (black)."""
+    if not isinstance(mask, np.ndarray) or mask.dtype != np.uint8:
+        raise ValueError("the mask must be an 8-bit image (white = stylize, black = keep the photo)")
+    rgb, alpha = split_alpha(mask, "the mask")
+    grey = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    if alpha is not None:
+        grey = grey * (alpha.astype(np.float32) / 255.0)
+    grey8 = np.clip(np.round(grey), 0, 255).astype(np.uint8)
+    return resize_mask(grey8, size).astype(np.float32) / 255.0
+
+
+def resize_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize a uint8 mask to (w, h) bilinearly: no ringing, so black stays exactly black (and white
+    white) away from an edge, where Lanczos would leak a few levels of style into the kept photo."""
+    if (mask.shape[1], mask.shape[0]) == size:
+        return np.ascontiguousarray(mask)
+    return np.asarray(Image.fromarray(np.ascontiguousarray(mask)).resize(size, Image.Resampling.BILINEAR))
+
+
 #: Input pixels box-reduced per band by :func:`reduce_steps` (a yield between bands).
 BAND_PIXELS = 1 << 21
 
