@@ -165,6 +165,11 @@ def measure_end_of_job(app, window, megapixels: float, size: int, seconds: float
     during = [g for g, t in gaps if t < marks["end"] - 1000]
     around = [g for g, t in gaps if t >= marks["end"] - 1000]
     report("while the job runs", during[3:])
+    if "layer" in marks:
+        before_autosave = [
+            g for g, t in gaps if marks["end"] - 1000 <= t < marks["layer"] + AFTER_JOB_DELAY_MS
+        ]
+        report("end of job, until autosave", before_autosave)
     report("end of job, layer, autosave", around)
     print(f"the layer arrived {marks.get('layer', float('nan')) - marks['end']:.0f} ms after the job ended")
     if "autosaved" in marks:
