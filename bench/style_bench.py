@@ -2,11 +2,15 @@
 
 For each size, times one VGG19 forward+backward pass through the classic Gatys layers (a randomly
 initialised network: the cost does not depend on the weights) and a full Draft and Balanced stylization
-with the default backbone, and prints them as multiples of the VGG19 iteration. Targets on 2 CPU cores:
-Balanced at 512 px within 20 VGG19 iterations, Draft within 8. ``--memory`` also measures the peak resident
-memory of whole Draft runs at 2048 px, a 3:2 and a square photo (each in a subprocess; target < 3 GB).
+with the default backbone, and prints them as multiples of the VGG19 iteration. Both run on every core,
+as the CLI does (``--threads`` to change). Target: Balanced at 512 px (the CLI's default) within 10 VGG19
+iterations. ``--memory`` also measures the peak resident memory and the time of whole Draft runs at
+2048 px (a 3:2 and a square photo) and at the print sizes in ``--print-sizes`` (3:2; tiled), each in a
+subprocess (target < 3 GB); a print size whose estimated time is over ``--max-minutes`` is not run, and its
+estimate is printed instead.
 
     .venv/bin/python bench/style_bench.py [--sizes 256,512,1024] [--device auto] [--memory]
+        [--print-sizes 4096,6000] [--max-minutes 30] [--threads N]
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def vgg_iteration_s(size: int, device: str, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-def stylize_s(size: int, quality: str, device: str) -> tuple[float, float]:
+def stylize_s(size: int, quality: str, device: str, threads: int) -> tuple[float, float]:
     """(seconds of a whole stylization, seconds to the first preview)."""
     content = load_image(CONTENT).pixels
     style = load_image(STYLE).pixels
@@ -78,7 +82,8 @@ def stylize_s(size: int, quality: str, device: str) -> tuple[float, float]:
         if not first and getattr(report, "preview", None) is not None:
             first.append(time.perf_counter() - t0)
 
-    drive(stylize(content, [style], StyleConfig(size=size, quality=quality, device=device)), on_progress)
+    config = StyleConfig(size=size, quality=quality, device=device)
+    drive(stylize(content, [style], config, threads=threads), on_progress)
     _sync(device)
     return time.perf_counter() - t0, first[0]
 
@@ -100,7 +105,7 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
-def peak_memory_child(size: int, device: str, content_name: str) -> None:
+def peak_memory_child(size: int, device: str, content_name: str, threads: int) -> None:
     """Run a whole Draft stylization at ``size`` and print, as JSON, the peak resident memory of the
     process, the floor before any image work (torch imported, backbone loaded), and CUDA's peak where
     there is one."""
@@ -110,7 +115,8 @@ def peak_memory_child(size: int, device: str, content_name: str) -> None:
     floor = peak_rss_gb()
     content = np.asarray(load_image(EXAMPLES / content_name).pixels)
     style = load_image(STYLE).pixels
-    gen = stylize(content, [style], StyleConfig(size=size, quality="draft", device=device))
+    t0 = time.perf_counter()
+    gen = stylize(content, [style], StyleConfig(size=size, quality="draft", device=device), threads=threads)
     full_size_steps = 0
     for report in gen:  # to the end: every full-size step and the final image, not just the first step
         full_size_steps += f"({size}×" in report.message or f"×{size})" in report.message
@@ -119,6 +125,7 @@ def peak_memory_child(size: int, device: str, content_name: str) -> None:
         "full_size_steps": full_size_steps,
         "floor_gb": round(floor, 2),
         "rss_gb": round(peak_rss_gb(), 2),
+        "seconds": round(time.perf_counter() - t0, 1),
     }
     if device == "cuda":
         import torch
@@ -133,34 +140,55 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="256,512,1024")
     parser.add_argument("--device", default="auto")
-    parser.add_argument("--memory", action="store_true", help="also measure peak memory at 2048 px")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="torch threads (default: every core, as the CLI)"
+    )
+    parser.add_argument(
+        "--memory", action="store_true", help="also measure peak memory at 2048 px and print sizes"
+    )
+    parser.add_argument("--print-sizes", default="4096,6000")
+    parser.add_argument("--max-minutes", type=float, default=30.0)
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--memory-content", default=CONTENT.name, help=argparse.SUPPRESS)
     args = parser.parse_args()
     import torch
 
     device = resolve_device(args.device)
-    threads = max(1, (os.cpu_count() or 2) - 1)  # what the engine uses: the UI keeps a core
+    threads = args.threads or (os.cpu_count() or 1)  # what the CLI uses: every core
     torch.set_num_threads(threads)
     if args.memory_child:
-        peak_memory_child(args.memory_child, device, args.memory_content)
+        peak_memory_child(args.memory_child, device, args.memory_content, threads)
         return
     print(f"device={device} cpu_count={os.cpu_count()} torch_threads={threads} torch={torch.__version__}")
     print(f"{'size':>5} {'VGG19 it s':>10} {'draft s':>8} {'= VGG its':>9} {'balanced s':>10} {'= VGG its':>9} "
           f"{'1st preview s':>13}")  # fmt: skip
     for size in (int(s) for s in args.sizes.split(",") if s):  # --sizes '' with --memory: memory only
         vgg = vgg_iteration_s(size, device)
-        draft, _ = stylize_s(size, "draft", device)
-        balanced, first = stylize_s(size, "balanced", device)
+        draft, _ = stylize_s(size, "draft", device, threads)
+        balanced, first = stylize_s(size, "balanced", device, threads)
         print(f"{size:>5} {vgg:>10.2f} {draft:>8.1f} {draft / vgg:>9.1f} {balanced:>10.1f} {balanced / vgg:>9.1f} "
               f"{first:>13.2f}", flush=True)  # fmt: skip
     if args.memory:
-        # chelsea gives 2048x1362; a square photo (2048x2048) has 1.5x the pixels: the worst case
-        for content in (CONTENT.name, "astronaut.png"):
-            cmd = [sys.executable, __file__, "--device", device, "--memory-child", "2048"]
-            cmd += ["--memory-content", content]
+        from models.style.budget import estimate
+
+        runs = [(2048, CONTENT.name), (2048, "astronaut.png")]
+        runs += [(int(s), CONTENT.name) for s in args.print_sizes.split(",") if s]
+        for size, content in runs:
+            w, h = load_image(EXAMPLES / content).size
+            est = estimate(w, h, StyleConfig(size=size, quality="draft", device=device), device, threads)
+            if est.seconds > args.max_minutes * 60:
+                print(
+                    f"Draft at {size} px: not run, estimate {est.describe()} (over --max-minutes)", flush=True
+                )
+                continue
+            cmd = [sys.executable, __file__, "--device", device, "--memory-child", str(size)]
+            cmd += ["--memory-content", content, "--threads", str(threads)]
             result = subprocess.run(cmd, capture_output=True, text=True, check=True)
-            print("peak memory of a whole Draft run at 2048 px:", result.stdout.strip().splitlines()[-1])
+            print(
+                f"Draft at {size} px (estimate {est.describe()}):",
+                result.stdout.strip().splitlines()[-1],
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

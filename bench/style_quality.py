@@ -9,12 +9,22 @@ use no neural network, so backbones can be compared fairly:
   3 scales x 4 orientations, on luminance) of result and painting (lower is more stylized).
 - ``edges``: correlation of the result's edge-strength map with the photo's at a coarse scale
   (1 = the layout is intact; higher keeps the content recognisable).
+- ``band 1 / ½ / ¼``: local contrast (mean absolute Laplacian of the luminance at the result's size, and
+  after Lanczos downscaling to 1/2 and 1/4) as a ratio to the painting's own at the same size: how crisp
+  the strokes are. Targets at 512 px: 0.5–1.5, 0.8–1.25 and 0.85–1.2.
+
+Each pair is stylized twice with the default settings: ``before`` with the first version's smoothing
+(an average of iterates and TV on RGB) and ``after`` with today's (the last iterate, TV on chroma only,
+and statistics of fixed derivative filters at full, 1/2 and 1/4 size matched to the painting's).
+``--crops`` writes a sheet of 1:1 crops (photo | painting | before | after per pair): strokes vanish when
+an image is shrunk, so look at this one, not at the thumbnails.
 
 Reference rows, same run: the photo itself (no style) and a pure colour transfer of the photo (palette
 only, no texture): a stylization should beat both on texture, and the photo on colour. With VGG19 weights
 present (``torch.hub`` checkpoints folder), the classic backbone is measured too.
 
-    .venv/bin/python bench/style_quality.py [--size 384] [--quality balanced] [--sheet docs/style_sheet.png]
+    .venv/bin/python bench/style_quality.py [--size 512] [--quality balanced] [--sheet docs/style_sheet.png]
+        [--crops docs/style_crops.png] [--no-before]
 """
 
 from __future__ import annotations
@@ -24,16 +34,18 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
+from scipy.ndimage import laplace  # noqa: E402
 from scipy.signal import fftconvolve  # noqa: E402
 
 from models.backbones import backbone_available  # noqa: E402
 from models.progress import drive  # noqa: E402
-from models.style import StyleConfig, stylize  # noqa: E402
+from models.style import StyleConfig, stylize, transfer  # noqa: E402
 from studio.io.images import load_image  # noqa: E402
 from studio.resources import EXAMPLES, STYLES  # noqa: E402
 
@@ -117,6 +129,19 @@ def edge_correlation(result: np.ndarray, content: np.ndarray, long_side: int = 1
     return float(np.corrcoef(e1[:n], e2[:n])[0, 1])
 
 
+def band_contrast(a: np.ndarray) -> np.ndarray:
+    """Mean absolute Laplacian (0..255 luminance) at full size, 1/2 and 1/4 (Lanczos): local contrast."""
+    out = []
+    im = Image.fromarray(a if a.ndim == 3 else np.repeat(a[..., None], 3, 2)).convert("RGB")
+    for f in (1, 2, 4):
+        small = im.resize(
+            (max(1, round(im.width / f)), max(1, round(im.height / f))), Image.Resampling.LANCZOS
+        )
+        lum = _luma(np.asarray(small)) * 255.0
+        out.append(float(np.abs(laplace(lum, mode="reflect"))[1:-1, 1:-1].mean()))
+    return np.array(out)
+
+
 def colour_transfer(content: np.ndarray, style: np.ndarray) -> np.ndarray:
     """The photo recoloured to the painting's RGB mean and covariance (palette only)."""
     import torch
@@ -130,13 +155,32 @@ def colour_transfer(content: np.ndarray, style: np.ndarray) -> np.ndarray:
     return (out[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
 
 
+BEFORE = transfer.Smoothing(ema_decay=0.85, tv="rgb", pixel_weight=0.0)  # the first version
+
+
+def _stylized(
+    content: np.ndarray, style: np.ndarray, cfg: StyleConfig, smoothing: Any
+) -> tuple[np.ndarray, float]:
+    saved = transfer.SMOOTHING
+    transfer.SMOOTHING = smoothing
+    try:
+        t0 = time.perf_counter()
+        image = drive(stylize(content, [style], cfg)).image[..., :3]
+        return image, time.perf_counter() - t0
+    finally:
+        transfer.SMOOTHING = saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--size", type=int, default=384)
+    parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--quality", default="balanced")
     parser.add_argument("--sheet", help="write a content | style | result sheet (PNG) here")
+    parser.add_argument("--crops", help="write a sheet of 1:1 crops (photo | painting | before | after) here")
+    parser.add_argument("--no-before", action="store_true", help="skip the first version's smoothing")
+    parser.add_argument("--pairs", default="", help="only these pairs (1-based indices, e.g. 1,3)")
     args = parser.parse_args()
     import torch
 
@@ -144,42 +188,85 @@ def main() -> None:
     backbones = ["efficientnet-lite0"] + (["vgg19"] if backbone_available("vgg19") else [])
     if len(backbones) == 1:
         print("(no VGG19 ImageNet weights on this machine: the classic backbone is not measured)")
-    print(f"size={args.size} quality={args.quality}")
-    print(f"{'pair':<44} {'method':<22} {'colour↓':>8} {'texture↓':>9} {'edges↑':>7} {'s':>6}")
-    rows, totals = [], {}
-    for content_name, style_name in PAIRS:
+    print(f"size={args.size} quality={args.quality} torch_threads={torch.get_num_threads()}")
+    print(f"{'pair':<44} {'method':<22} {'colour↓':>8} {'texture↓':>9} {'edges↑':>7} "
+          f"{'band 1':>6} {'½':>5} {'¼':>5} {'s':>6}")  # fmt: skip
+    pairs = [PAIRS[int(i) - 1] for i in args.pairs.split(",") if i] or PAIRS
+    rows, crops, totals = [], [], {}
+    for content_name, style_name in pairs:
         content = _fit(load_image(EXAMPLES / content_name).pixels, args.size)
         style = load_image(STYLES / style_name, max_side=1024).pixels
         style_ref = _fit(style, args.size)
+        ref_bands = band_contrast(style_ref)
         candidates = {
             "photo (no style)": (_rgb(content) * 255).round().astype(np.uint8),
-            "colour transfer only": None,
+            "colour transfer only": colour_transfer(content, style),
         }
-        candidates["colour transfer only"] = colour_transfer(content, style)
         timings = {}
         for backbone in backbones:
             cfg = StyleConfig(size=args.size, quality=args.quality, backbone=backbone)
-            t0 = time.perf_counter()
-            candidates[backbone] = drive(stylize(content, [style], cfg)).image[..., :3]
-            timings[backbone] = time.perf_counter() - t0
+            if backbone == backbones[0] and not args.no_before:
+                candidates["before"], timings["before"] = _stylized(content, style, cfg, BEFORE)
+            name = "after" if backbone == backbones[0] else backbone
+            candidates[name], timings[name] = _stylized(content, style, cfg, transfer.SMOOTHING)
+        print(f"{content_name + ' × ' + style_name:<44} {'painting (band = abs)':<22} {'':>8} {'':>9} {'':>7} "
+              f"{ref_bands[0]:6.1f} {ref_bands[1]:5.1f} {ref_bands[2]:5.1f}")  # fmt: skip
         for method, image in candidates.items():
             c = colour_distance(image, style_ref)
             tx = texture_distance(image, style_ref)
             e = edge_correlation(image, content)
-            totals.setdefault(method, []).append((c, tx, e))
+            b = band_contrast(image) / ref_bands
+            totals.setdefault(method, []).append((c, tx, e, *b))
             secs = f"{timings[method]:6.1f}" if method in timings else ""
             print(
-                f"{content_name + ' × ' + style_name:<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f} {secs:>6}",
+                f"{content_name + ' × ' + style_name:<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f} "
+                f"{b[0]:6.2f} {b[1]:5.2f} {b[2]:5.2f} {secs:>6}",
                 flush=True,
             )
-        rows.append((content, style, candidates[backbones[0]]))
+        rows.append((content, style, candidates["after"]))
+        crops.append([content, style_ref] + [candidates[k] for k in ("before", "after") if k in candidates])
     print("mean over pairs:")
     for method, vals in totals.items():
-        c, tx, e = np.mean(vals, axis=0)
-        print(f"{'':<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f}")
+        c, tx, e, b1, b2, b4 = np.mean(vals, axis=0)
+        print(f"{'':<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f} {b1:6.2f} {b2:5.2f} {b4:5.2f}")
     if args.sheet:
         write_sheet(rows, Path(args.sheet))
         print(f"sheet: {args.sheet}")
+    if args.crops:
+        write_crops(crops, Path(args.crops))
+        print(f"1:1 crops: {args.crops}")
+
+
+def write_crops(rows: list[list[np.ndarray]], path: Path, side: int = 200) -> None:
+    """Per row, the same ``side`` x ``side`` window (at 1:1, never resampled) of each image: the busiest
+    window of the photo for the photo and results, the painting's busiest for the painting."""
+
+    def busiest(a: np.ndarray) -> tuple[int, int]:
+        lum = _luma(a)
+        energy = np.abs(laplace(lum))
+        best, at = -1.0, (0, 0)
+        for y in range(0, max(1, a.shape[0] - side + 1), side // 4):
+            for x in range(0, max(1, a.shape[1] - side + 1), side // 4):
+                v = float(energy[y : y + side, x : x + side].mean())
+                if v > best:
+                    best, at = v, (y, x)
+        return at
+
+    def crop(a: np.ndarray, at: tuple[int, int]) -> np.ndarray:
+        a = a if a.ndim == 3 else np.repeat(a[..., None], 3, 2)
+        y, x = at
+        c = a[y : y + side, x : x + side, :3]
+        return np.pad(c, ((0, side - c.shape[0]), (0, side - c.shape[1]), (0, 0)), constant_values=255)
+
+    strips = []
+    for images in rows:
+        photo_at, painting_at = busiest(images[0]), busiest(images[1])
+        tiles = [crop(a, painting_at if i == 1 else photo_at) for i, a in enumerate(images)]
+        gap = np.full((side, 6, 3), 255, np.uint8)
+        strips.append(np.concatenate([t for tile in tiles for t in (tile, gap)][:-1], 1))
+    width = max(s.shape[1] for s in strips)
+    padded = [np.pad(s, ((0, 6), (0, width - s.shape[1]), (0, 0)), constant_values=255) for s in strips]
+    Image.fromarray(np.concatenate(padded, 0)).save(path, optimize=True)
 
 
 def write_sheet(rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]], path: Path, height: int = 220) -> None:

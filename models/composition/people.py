@@ -87,6 +87,15 @@ def _grey(pixels: np.ndarray, side: int) -> tuple[np.ndarray, float]:
     import cv2
 
     arr = np.asarray(pixels)
+    h, w = arr.shape[:2]
+    if side / max(h, w) < 0.5 and arr.dtype == np.uint8 and (arr.ndim == 2 or arr.shape[2] in (1, 3, 4)):
+        # A huge photo is reduced in uint8 first (one fast C pass) rather than converted whole to float:
+        # a 99 MP image would otherwise hold the job for seconds between two yields.
+        step = side / max(h, w) * 2  # twice the working size: the area filter below still does the last step
+        arr = cv2.resize(
+            arr, (max(1, round(w * step)), max(1, round(h * step))), interpolation=cv2.INTER_AREA
+        )
+        arr = arr.reshape(arr.shape[0], arr.shape[1], -1)
     if arr.ndim == 3 and arr.shape[2] >= 3:
         rgb = arr[..., :3].astype(np.float32)
         if arr.shape[2] == 4:  # transparent pixels over mid-grey, as the saliency sees them
@@ -95,10 +104,10 @@ def _grey(pixels: np.ndarray, side: int) -> tuple[np.ndarray, float]:
         grey = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
     else:
         grey = arr.reshape(arr.shape[0], arr.shape[1], -1)[..., 0].astype(np.float32)
-    h, w = grey.shape
+    gh, gw = grey.shape
     scale = side / max(h, w)  # always the same working size, so a face is found alike at any image size
     grey8 = np.clip(grey, 0, 255).astype(np.uint8)
-    if scale != 1.0:
+    if (gw, gh) != (max(1, round(w * scale)), max(1, round(h * scale))):
         how = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LINEAR
         grey8 = cv2.resize(grey8, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=how)
     return cv2.equalizeHist(grey8), scale

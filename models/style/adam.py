@@ -28,10 +28,11 @@ class PixelAdam:
     def zero_grad(self) -> None:
         self.param.grad = None
 
-    def step(self) -> None:
+    def step(self, grad: Any = None) -> None:
+        """One update with ``grad`` (default: ``param.grad``), e.g. a gradient added up over tiles."""
         import torch
 
-        grad = self.param.grad
+        grad = self.param.grad if grad is None else grad
         if grad is None:
             return
         self.steps += 1

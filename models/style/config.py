@@ -10,7 +10,7 @@ from typing import Any
 
 from models.backbones import BACKBONES, DEFAULT_BACKBONE
 
-MAX_SIZE = 2048
+MAX_SIZE = 6000  # A3 at 300 dpi is 4961 px; above 2048 px the finest scales run on tiles
 MIN_SIZE = 16
 QUALITIES = ("draft", "balanced", "fine")
 DEVICES = ("auto", "cpu", "cuda")
@@ -78,7 +78,7 @@ def _check_number(name: str, value: float, low: float, high: float) -> None:
 class StyleConfig:
     """The user's controls for one stylization.
 
-    - ``size``: long side of the output in pixels (16..2048).
+    - ``size``: long side of the output in pixels (16..6000).
     - ``quality``: ``"draft"``, ``"balanced"`` (default) or ``"fine"``.
     - ``strength``: 0..1, how far the image's deep statistics move from the photo's towards the painting's.
     - ``balance``: 0..1, content/style balance; 0 keeps the photo's layout strictly, 1 lets style dominate.
@@ -88,6 +88,7 @@ class StyleConfig:
     - ``backbone``: ``"efficientnet-lite0"`` (default) or ``"vgg19"``; ``vgg19_weights`` a file path or "".
     - ``loss``: ``"meancov"`` (mean + covariance of activations) or ``"gram"``.
     - ``device``: ``"auto"``, ``"cpu"`` or ``"cuda"``; ``seed`` makes CPU runs repeatable.
+    - ``region_styles``: two styles, each on its own region of a mask (the first where it is white).
     """
 
     size: int = 512
@@ -102,6 +103,7 @@ class StyleConfig:
     loss: str = "meancov"
     device: str = "auto"
     seed: int = 0
+    region_styles: bool = False
 
     def validate(self, n_styles: int | None = None) -> None:
         """Raise ``ValueError`` with a message a user can act on when a control is out of range."""
@@ -130,6 +132,8 @@ class StyleConfig:
         if n_styles is not None:
             if n_styles < 1:
                 raise ValueError("at least one style image is needed")
+            if self.region_styles and n_styles != 2:
+                raise ValueError(f"region styles take exactly two paintings, got {n_styles}")
             if self.style_weights and len(self.style_weights) != n_styles:
                 raise ValueError(f"{len(self.style_weights)} style weights given for {n_styles} style images")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 
 _EPS = 1e-8
 
@@ -80,10 +81,20 @@ def content_loss(feat: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 
 def tv_loss(x: torch.Tensor) -> torch.Tensor:
-    """Total variation (squared differences of neighbours) of a (1, 3, H, W) image in [0, 1]."""
+    """Total variation (squared differences of neighbours) of a (1, C, H, W) image in [0, 1]."""
     dy = (x[..., 1:, :] - x[..., :-1, :]).square().mean()
     dx = (x[..., :, 1:] - x[..., :, :-1]).square().mean()
     return dx + dy
+
+
+def chroma_tv_loss(x: torch.Tensor) -> torch.Tensor:
+    """Total variation of the chroma (Cb, Cr) of a (1, 3, H, W) RGB image only, scaled like :func:`tv_loss`.
+
+    Adam's per-pixel noise shows as coloured speckle; the painting's strokes live mostly in luminance.
+    Smoothing chroma alone removes the speckle and leaves the strokes crisp (TV on RGB blurred them to a
+    third of the painting's local contrast; see bench/style_quality.py).
+    """
+    return 3.0 * tv_loss(rgb_to_ycc(x)[:, 1:])
 
 
 # ITU-R BT.601 YCbCr (full range) on [0, 1] RGB; the luminance row is what "preserve colours" keeps.
@@ -135,3 +146,90 @@ def match_colors(source: torch.Tensor, reference: tuple[torch.Tensor, torch.Tens
     f = source.flatten(2)[0].double().cpu()
     out = transform @ (f - mu_s) + mu_r
     return out.reshape(source.shape).to(source).clamp(0, 1)
+
+
+@dataclass
+class Sums:
+    """Sums over positions of a layer's activations ``f`` with weights ``w``: Σw, Σwf and Σwffᵀ.
+
+    Sums (unlike means) add up over tiles and regions, so a tile's statistics can be combined with the
+    rest of the image's (see models/style/tiles.py) and a region's taken over its own pixels only.
+    """
+
+    s0: torch.Tensor  # ()
+    s1: torch.Tensor  # (C,)
+    s2: torch.Tensor  # (C, C)
+
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(self.s0 + other.s0, self.s1 + other.s1, self.s2 + other.s2)
+
+    def __sub__(self, other: Sums) -> Sums:
+        return Sums(self.s0 - other.s0, self.s1 - other.s1, self.s2 - other.s2)
+
+    def detached(self) -> Sums:
+        return Sums(self.s0.detach().double(), self.s1.detach().double(), self.s2.detach().double())
+
+    def stats(self, kind: str) -> Stats:
+        """Mean and covariance (or Gram) of the weighted activations, as :func:`layer_stats` gives."""
+        n = self.s0.clamp_min(_EPS)
+        mean, gram = self.s1 / n, self.s2 / n
+        if kind == "gram":
+            return Stats(mean, gram)
+        return Stats(mean, gram - mean[:, None] * mean[None, :])
+
+
+class _WeightedSums(torch.autograd.Function):
+    """Σw, Σwf, Σwffᵀ of a (1, C, H, W) activation with a weight per position (H*W,), or all ones."""
+
+    @staticmethod
+    def forward(ctx: Any, feat: torch.Tensor, weight: torch.Tensor | None) -> Any:  # type: ignore[override]
+        ctx.save_for_backward(feat, weight)
+        f = feat.reshape(feat.shape[1], -1)
+        if weight is None:
+            s0 = f.new_tensor(float(f.shape[1]))
+            return s0, f.sum(1), f @ f.T
+        fw = f * weight
+        s1, s2 = fw.sum(1), fw @ f.T
+        return weight.sum(), s1, s2
+
+    @staticmethod
+    def backward(ctx: Any, _g0: Any, g1: torch.Tensor, g2: torch.Tensor) -> Any:  # type: ignore[override]
+        feat, weight = ctx.saved_tensors
+        f = feat.reshape(feat.shape[1], -1)
+        grad = torch.empty_like(feat, memory_format=torch.contiguous_format)
+        g = grad.view(f.shape)
+        torch.mm(g2 + g2.T, f, out=g)
+        g.add_(g1[:, None])
+        if weight is not None:
+            g.mul_(weight)
+        return grad, None
+
+
+def weighted_sums(feat: torch.Tensor, weight: torch.Tensor | None = None) -> Sums:
+    """:class:`Sums` of a (1, C, H, W) activation; ``weight`` is (H*W,) or None (every position 1)."""
+    s0, s1, s2 = _WeightedSums.apply(feat, weight)
+    return Sums(s0, s1, s2)
+
+
+# Full-resolution texture: the backbone's finest tap has stride 2, so nothing it sees constrains the
+# image's pixel-level detail, which Adam then leaves as noise (or TV smooths away). Fixed derivative
+# filters on each RGB channel at full, 1/2 and 1/4 size give statistics of that detail to match.
+PIXEL_LAYERS = {"px1": 1, "px2": 2, "px4": 4}
+_DERIVATIVES = torch.tensor(
+    [
+        [[0.0, 0.0, 0.0], [-0.5, 0.0, 0.5], [0.0, 0.0, 0.0]],  # d/dx
+        [[0.0, -0.5, 0.0], [0.0, 0.0, 0.0], [0.0, 0.5, 0.0]],  # d/dy
+        [[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]],  # Laplacian
+    ]
+)
+
+
+def pixel_features(x: torch.Tensor, name: str) -> torch.Tensor:
+    """Derivatives (x, y, Laplacian) of each RGB channel of ``x`` (1, 3, H, W), box-averaged down by the
+    layer's factor first: a (1, 9, H', W') activation, scaled so its covariance is comparable to a
+    network layer's."""
+    k = PIXEL_LAYERS[name]
+    if k > 1 and min(x.shape[-2:]) >= 2 * k:
+        x = F.avg_pool2d(x, k)
+    weight = _DERIVATIVES.to(x)[:, None].repeat(3, 1, 1, 1) * 8.0
+    return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), weight, groups=3)

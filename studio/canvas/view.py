@@ -35,7 +35,7 @@ from studio.canvas import zoom
 from studio.canvas.convert import array_to_qimage, half_level, wrap_array, wrap_premultiplied
 from studio.state.document import Document, Layer
 
-TOOLS = ("pan", "select_rect", "pick")
+TOOLS = ("pan", "select_rect", "pick", "paint")
 BACKGROUND = QColor(38, 38, 40)
 
 
@@ -69,6 +69,8 @@ class CanvasView(QWidget):
     zoom_changed = Signal(float)
     region_selected = Signal(QRect)
     pixel_picked = Signal(int, int)
+    stroke_point = Signal(float, float, bool)  # "paint" tool: image x, y, and whether a stroke starts
+    stroke_finished = Signal()
     tool_changed = Signal(str)
     compare_changed = Signal(bool)
     content_changed = Signal()  # image, layers or preview changed (e.g. compare became possible)
@@ -220,6 +222,7 @@ class CanvasView(QWidget):
             "pan": Qt.CursorShape.OpenHandCursor,
             "select_rect": Qt.CursorShape.CrossCursor,
             "pick": Qt.CursorShape.PointingHandCursor,
+            "paint": Qt.CursorShape.CrossCursor,
         }[tool]
         self.setCursor(cursor)
         self.tool_changed.emit(tool)
@@ -438,6 +441,9 @@ class CanvasView(QWidget):
         elif button == Qt.MouseButton.LeftButton and self._tool == "select_rect" and self._base is not None:
             self._drag = ("select", pos, self._view)
             self._selection = QRectF(pos, pos)
+        elif button == Qt.MouseButton.LeftButton and self._tool == "paint" and self._base is not None:
+            self._drag = ("paint", pos, self._view)
+            self.stroke_point.emit(*self.widget_to_image(pos), True)
         elif button == Qt.MouseButton.LeftButton and self._tool == "pick" and self._base is not None:
             x, y = self.widget_to_image(pos)
             w, h = self.image_size()
@@ -459,6 +465,8 @@ class CanvasView(QWidget):
         elif kind == "select":
             self._selection = QRectF(start, pos).normalized()
             self.update()
+        elif kind == "paint":
+            self.stroke_point.emit(*self.widget_to_image(pos), False)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is not None and self._drag[0] == "select" and self._selection is not None:
@@ -467,6 +475,8 @@ class CanvasView(QWidget):
             if rect.width() >= 2 and rect.height() >= 2:
                 self.region_selected.emit(rect)
             self.update()
+        if self._drag is not None and self._drag[0] == "paint":
+            self.stroke_finished.emit()
         if self._drag is not None and self._drag[0] == "pan":
             self.set_tool(self._tool)  # restores the tool's cursor
         self._drag = None

@@ -7,6 +7,7 @@ the jobs area or Esc) keeps the latest preview as the result. torch is never imp
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,14 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout
 
 from atelier_common.images import IMAGE_FILTER
 from models.progress import Progress
+from models.style.budget import estimate
+from models.style.config import MAX_SIZE
 from studio.context import AppContext
 from studio.panels.base import Panel
 from studio.panels.stylize import jobs
-from studio.panels.stylize.controls import BACKBONE_LABELS, SIZES, StyleControls
+from studio.panels.stylize.controls import BACKBONE_LABELS, ORIGINAL_SIZE, StyleControls
 from studio.panels.stylize.library import bundled_styles, thumbnail_steps, user_styles
+from studio.panels.stylize.region import WHERE, RegionControls, RegionEditor
 from studio.panels.stylize.shelf import StyleShelf
 from studio.state.document import Document
 from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
@@ -36,9 +40,12 @@ class StylizePanel(Panel):
             Setting("balance", 0.5, between(0.0, 1.0)),
             Setting("style_scale", 1.0, between(0.25, 4.0)),
             Setting("preserve_colors", False),
-            Setting("size", 512, between(16, max(SIZES))),
+            Setting("size", 512, lambda v: v == ORIGINAL_SIZE or between(16, MAX_SIZE)(v)),
             Setting("backbone", "efficientnet-lite0", one_of(key for _, key in BACKBONE_LABELS)),
             Setting("selected", []),  # paths of the paintings chosen last
+            Setting("where", "whole", one_of(key for _, key in WHERE)),
+            Setting("brush", 40, between(2, 300)),
+            Setting("second", False),
         ),
     )
 
@@ -59,6 +66,9 @@ class StylizePanel(Panel):
         self.controls = StyleControls(self.settings.as_dict(), ctx.preferences.quality)
         self.controls.refresh_backbones(ctx.preferences.vgg19_weights)
         lay.addWidget(self.controls)
+        self.region = RegionControls(self.settings.as_dict())
+        lay.addWidget(self.region)
+        self.region_editor = RegionEditor(self.region, ctx.canvas, self.start_job)
         self.stylize_button = QPushButton("Stylize")
         self.stylize_button.setToolTip("Stylize the open image after the selected painting(s)")
         lay.addWidget(self.stylize_button)
@@ -77,6 +87,9 @@ class StylizePanel(Panel):
         self.shelf.styles_dropped.connect(self.add_styles)
         self.shelf.itemSelectionChanged.connect(self._on_controls_changed)
         self.controls.changed.connect(self._on_controls_changed)
+        self.region.changed.connect(self._on_controls_changed)
+        ctx.document_opened.connect(self._on_document_opened)
+        self._on_document_opened()
         ctx.style_added.connect(self._on_ctx_style_added)
         self.add_button.clicked.connect(self._on_add_clicked)
         self.stylize_button.clicked.connect(self._on_stylize_clicked)
@@ -89,7 +102,9 @@ class StylizePanel(Panel):
         self.controls.set_output_size(size)
 
     def config(self) -> Any:
-        return self.controls.config(self.ctx.preferences.device)
+        document = self.ctx.document()
+        side = max(document.image.shape[:2]) if document is not None else 512
+        return self.controls.config(self.ctx.preferences.device, side)
 
     @property
     def job(self) -> Any:
@@ -107,10 +122,30 @@ class StylizePanel(Panel):
             self.note("Pick a painting on the shelf.")
             return None
         config, content = self.config(), document.image
+        mask = self.region_editor.mask_for_job()
+        if mask is not None and not mask.any() and not self.region.second_check.isChecked():
+            self.note(
+                "The mask is empty: paint, drag or pick where the style goes (or choose Whole picture)."
+            )
+            return None
+        if mask is not None and self.region.second_check.isChecked():
+            if len(paths) != 2:
+                self.note(
+                    "For a second painting outside the mask, select exactly two paintings (Ctrl+click)."
+                )
+                return None
+            config = dataclasses.replace(config, region_styles=True)
+        long_side = max(content.shape[:2])
+        if config.size > max(2048, long_side):  # a layer is fitted to the picture: a print would shrink
+            self.note(
+                f"A {config.size} px print needs a picture at least that large; this one is {long_side} px. "
+                f"Choose Original size, or run: atelier stylize PHOTO PAINTING -o OUT.png --size {config.size}"
+            )
+            return None
         self._job_styles, self._job_document = paths, document
         job = self.start_job(
             jobs.result_name(paths),
-            lambda: jobs.stylize_steps(content, paths, config),
+            lambda: jobs.stylize_steps(content, paths, config, mask),
             key=JOB_KEY,
             pool="torch",
             progress=self._on_job_progress,
@@ -121,7 +156,9 @@ class StylizePanel(Panel):
             finished=self._on_job_finished,
         )
         self.stylize_button.setText("Stop")
-        self.note(f"Stylizing after {', '.join(Path(p).stem for p in paths)}…")
+        h, w = content.shape[:2]
+        cost = f" ({estimate(w, h, config).describe()})" if config.size > 2048 else ""
+        self.note(f"Stylizing after {', '.join(Path(p).stem for p in paths)}{cost}…")
         return job
 
     def stop(self) -> None:
@@ -139,6 +176,10 @@ class StylizePanel(Panel):
     def showEvent(self, event: QShowEvent) -> None:
         self.controls.refresh_backbones(self.ctx.preferences.vgg19_weights)  # the weights may be new
         super().showEvent(event)
+
+    def _on_document_opened(self) -> None:
+        document = self.ctx.document()
+        self.region_editor.set_picture(None if document is None else document.image)
 
     def _on_shelf_clicked(self, _item: Any) -> None:
         if self.ctx.document() is not None:
@@ -170,9 +211,10 @@ class StylizePanel(Panel):
             balance=cfg.balance,
             style_scale=cfg.style_scale,
             preserve_colors=cfg.preserve_colors,
-            size=cfg.size,
+            size=self.controls.size_choice(),
             backbone=cfg.backbone,
             selected=self.shelf.selected_paths(),
+            **self.region.values(),
         )
         if self.ctx.preferences.quality != cfg.quality:
             self.ctx.preferences.quality = cfg.quality

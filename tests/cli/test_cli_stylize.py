@@ -76,7 +76,7 @@ def test_folder_mode_skips_unreadable_files_and_exits_2(tmp_path, capsys):
         (["--style-weights", "0"], "style weights sum to zero"),
         (["--style-weights", "1,1"], "--style-weights has 2 values for 1 style"),
         (["--size", "big"], "--size must be a whole number"),
-        (["--size", "5000"], "size must be between 16 and 2048"),
+        (["--size", "7000"], "size must be between 16 and 6000"),
         (["--quality", "ultra"], "quality must be one of"),
         (["--backbone", "resnet"], "backbone must be one of"),
     ],

@@ -84,3 +84,23 @@ def test_case6_banded_downsample_is_the_same_box_filter():
                 banded = stop.value
                 break
         assert np.array_equal(banded, downsample(pixels, 256))
+
+
+def test_case6_a_huge_photo_is_reduced_band_by_band_to_the_same_picture():
+    from models.style.images import reduce_steps, resize
+
+    rng = np.random.default_rng(1)
+    small = rng.integers(0, 255, (64, 96, 3), np.uint8)
+    big = np.kron(small, np.ones((40, 40, 1), np.uint8))  # 2560×3840, smooth blocks
+    gen = reduce_steps(big, 256, lambda: Progress(0, 1))
+    bands = 0
+    while True:
+        try:
+            next(gen)
+            bands += 1
+        except StopIteration as stop:
+            reduced = stop.value
+            break
+    assert bands >= 4  # a place to stop between bands, not one long call
+    ours, direct = resize(reduced, (256, 171)), resize(big, (256, 171))
+    assert np.abs(ours.astype(int) - direct.astype(int)).mean() < 0.5

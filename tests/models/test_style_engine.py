@@ -127,7 +127,7 @@ def test_huge_content_tiny_style_and_two_styles_of_different_sizes():
         (StyleConfig(style_weights=(0.0, 0.0)), "sum to zero"),
         (StyleConfig(style_weights=(1.0, float("nan"))), "finite numbers"),
         (StyleConfig(style_weights=(1.0,)), "1 style weights given for 2 style images"),
-        (StyleConfig(size=4096), "size must be between 16 and 2048"),
+        (StyleConfig(size=7000), "size must be between 16 and 6000"),
         (StyleConfig(quality="ultra"), "quality must be one of draft, balanced, fine"),
         (StyleConfig(backbone="resnet"), "backbone must be one of"),
         (StyleConfig(device="tpu"), "device must be one of"),

@@ -19,17 +19,8 @@ def _wait_idle(qtbot, ctx, timeout=60000):
 
 
 @pytest.fixture
-def panel(qtbot, ctx):
-    from studio.panels.stylize_panel import StylizePanel
-
-    p = StylizePanel(ctx)
-    qtbot.addWidget(p)
-    p.resize(360, 640)
-    p.show()
-    p.set_output_size(32)
-    p.controls.quality_combo.setCurrentIndex(p.controls.quality_combo.findData("draft"))
-    _wait_idle(qtbot, ctx)  # thumbnails
-    return p
+def panel(stylize_panel):
+    return stylize_panel
 
 
 def _item(panel, name):
@@ -170,6 +161,26 @@ def test_controls_persist_in_preferences(qtbot, ctx, panel):
     _wait_idle(qtbot, ctx)
     assert again.config().strength == 0.4 and again.config().preserve_colors
     assert ctx.preferences.quality == "draft"
+
+
+def test_print_and_original_sizes(qtbot, ctx, panel):
+    from studio.panels.stylize.controls import ORIGINAL_SIZE, PRINT_SIZE
+    from studio.panels.stylize_panel import StylizePanel
+
+    combo = panel.controls.size_combo
+    assert combo.findData(PRINT_SIZE) >= 0 and combo.findData(ORIGINAL_SIZE) >= 0
+    _photo(ctx, 24, 40)
+    combo.setCurrentIndex(combo.findData(ORIGINAL_SIZE))
+    assert panel.config().size == 40  # the picture's own long side
+    again = StylizePanel(ctx)  # the choice persists as "original", not as this picture's size
+    qtbot.addWidget(again)
+    _wait_idle(qtbot, ctx)
+    assert again.controls.size_choice() == ORIGINAL_SIZE
+    combo.setCurrentIndex(combo.findData(PRINT_SIZE))
+    assert panel.config().size == PRINT_SIZE
+    assert panel.start([str(STYLES / "picabia_udnie.jpg")]) is None  # a print larger than the picture
+    assert "needs a picture at least that large" in panel.message.text()
+    assert panel.job is None
 
 
 def test_a_result_smaller_than_the_picture_says_it_was_enlarged(ctx, panel):

@@ -11,9 +11,11 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QSlider, QWidget
 
 from models.backbones import VGG19_HELP, backbone_available
-from models.style.config import StyleConfig
+from models.style.config import MAX_SIZE, MIN_SIZE, StyleConfig
 
 SIZES = (256, 512, 1024, 1536, 2048)
+PRINT_SIZE = 4961  # A3 at 300 dpi, long side
+ORIGINAL_SIZE = 0  # the size choice "Original size": the picture's own long side (at most MAX_SIZE)
 QUALITY_LABELS = (("Draft", "draft"), ("Balanced", "balanced"), ("Fine", "fine"))
 ENGINE_HELP = (
     "How the painting is read: Quick uses the small EfficientNet-Lite0 network bundled with Atelier; "
@@ -55,8 +57,13 @@ class StyleControls(QWidget):
         self.size_combo = QComboBox()
         for size in SIZES:
             self.size_combo.addItem(f"{size} px", size)
+        self.size_combo.addItem(f"Print (A3 300 dpi, {PRINT_SIZE} px)", PRINT_SIZE)
+        self.size_combo.addItem("Original size", ORIGINAL_SIZE)
         self.set_output_size(values["size"])
-        self.size_combo.setToolTip("Long side of the stylized image (the layer is fitted to the picture)")
+        self.size_combo.setToolTip(
+            "Long side of the stylized image (the layer is fitted to the picture). Print and large original "
+            f"sizes (up to {MAX_SIZE} px) run in tiles and take minutes; the memory needed is checked first."
+        )
         self.backbone_combo = QComboBox()
         for label, key in BACKBONE_LABELS:
             self.backbone_combo.addItem(label, key)
@@ -85,9 +92,17 @@ class StyleControls(QWidget):
             index = self.size_combo.count() - 1
         self.size_combo.setCurrentIndex(index)
 
-    def config(self, device: str) -> StyleConfig:
+    def size_choice(self) -> int:
+        """The chosen long side, or ``ORIGINAL_SIZE``."""
+        return int(self.size_combo.currentData())
+
+    def config(self, device: str, original_side: int = 512) -> StyleConfig:
+        """The settings; "Original size" means ``original_side`` (the open picture's long side)."""
+        size = self.size_choice()
+        if size == ORIGINAL_SIZE:
+            size = max(MIN_SIZE, min(MAX_SIZE, original_side))
         return StyleConfig(
-            size=int(self.size_combo.currentData()),
+            size=size,
             quality=str(self.quality_combo.currentData()),
             strength=self.strength_slider.value() / 100.0,
             balance=self.balance_slider.value() / 100.0,

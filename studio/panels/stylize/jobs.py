@@ -16,9 +16,10 @@ STYLE_MAX_SIDE = 1024  # the engine never looks at a painting larger than the ou
 
 
 def stylize_steps(
-    content: np.ndarray, style_paths: Sequence[str], config: Any
+    content: np.ndarray, style_paths: Sequence[str], config: Any, mask: np.ndarray | None = None
 ) -> Generator[Progress, None, Any]:
-    """Load the paintings, then run :func:`models.style.stylize`; the result's provenance names them."""
+    """Load the paintings, then run :func:`models.style.stylize` (with ``mask``: where the style goes);
+    the result's provenance names them."""
     from models.style import stylize
 
     styles = []
@@ -26,7 +27,7 @@ def stylize_steps(
         yield Progress(0, 1, f"Reading {Path(path).name} ({i + 1}/{len(style_paths)})")
         styles.append(load_image(path, max_side=STYLE_MAX_SIDE).pixels)
     yield Progress(0, 1, "Loading the network")
-    result = yield from stylize(content, styles, config)
+    result = yield from stylize(content, styles, config, mask=mask)
     result.provenance["styles"] = [Path(p).name for p in style_paths]
     return result
 

@@ -1,0 +1,62 @@
+"""Tiles for print-size stylization (torch-free geometry).
+
+A scale too large to run through the network at once is cut into a grid of tiles. Each tile is its *core*
+(the pixels it is responsible for; the cores partition the image) plus a *margin* of context on every side
+that is inside the image, so the network sees the same neighbourhood at a core's edge as it would in the
+whole image. Statistics and losses are taken on cores only and every tile's gradient is added into one
+gradient of the whole image (margins included: a pixel in a margin feeds the neighbour core's features),
+so one optimiser step over all tiles is, up to the network's receptive field beyond the margin, the step
+the whole image would take. Nothing is blended after the fact, which is why no seam shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# Above this many pixels a scale is optimised on tiles. 2048 px images (2048 x 1365, or square) still run
+# whole: their memory was measured and fits (bench/style_bench.py --memory).
+TILE_PIXELS = 2048 * 2048
+TILE_CORE = 1024  # long side of a core, px
+TILE_MARGIN = 96  # context on each side, px (the deep style layers' receptive field mostly lies within)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """Pixel rectangles ``(y0, y1, x0, x1)`` of a tile in the image and of its core within the tile."""
+
+    y0: int
+    y1: int
+    x0: int
+    x1: int
+    core: tuple[int, int, int, int]  # (y0, y1, x0, x1) relative to the tile
+
+    @property
+    def pixels(self) -> int:
+        return (self.y1 - self.y0) * (self.x1 - self.x0)
+
+
+def _cuts(length: int, core: int) -> list[int]:
+    n = max(1, math.ceil(length / core))
+    return [round(i * length / n) for i in range(n + 1)]
+
+
+def tile_grid(height: int, width: int, core: int | None = None, margin: int | None = None) -> list[Tile]:
+    """Tiles covering a ``height`` x ``width`` image: one whole tile when it is at most ``TILE_PIXELS``,
+    else cores of about ``core`` px (equal sizes) with ``margin`` px of context, clipped to the image."""
+    core = TILE_CORE if core is None else core
+    margin = TILE_MARGIN if margin is None else margin
+    if not is_tiled(height, width):
+        return [Tile(0, height, 0, width, (0, height, 0, width))]
+    ys, xs = _cuts(height, core), _cuts(width, core)
+    tiles = []
+    for cy0, cy1 in zip(ys[:-1], ys[1:], strict=True):
+        for cx0, cx1 in zip(xs[:-1], xs[1:], strict=True):
+            y0, y1 = max(0, cy0 - margin), min(height, cy1 + margin)
+            x0, x1 = max(0, cx0 - margin), min(width, cx1 + margin)
+            tiles.append(Tile(y0, y1, x0, x1, (cy0 - y0, cy1 - y0, cx0 - x0, cx1 - x0)))
+    return tiles
+
+
+def is_tiled(height: int, width: int) -> bool:
+    return height * width > TILE_PIXELS
