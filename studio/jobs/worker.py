@@ -62,7 +62,9 @@ class GeneratorWorker(QRunnable):
         initializer: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # the Job keeps us alive until done
+        # Qt deletes the C++ runnable when run() returns; with autoDelete off, PySide's pool kept every
+        # worker (and its signals) alive for good. The Job only touches Python attributes afterwards.
+        self.setAutoDelete(True)
         self._factory = factory
         self._initializer = initializer
         self.signals = signals
