@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the command line sets it (studio/cli.py)
+
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -192,7 +194,8 @@ def main() -> None:
     new_crop = tuple(new.info.get("train", {}).get("crop_scale", (0.16, 0.24)))
     old_crop = tuple(old.info.get("train", {}).get("crop_scale", (0.12, 0.45)))
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU; held-out strip: right {holdout:.0%}"
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads (OMP_WAIT_POLICY "
+        f"{os.environ['OMP_WAIT_POLICY']}), CPU; held-out strip: right {holdout:.0%}"
     )
     rows = {
         "new": measure(new, data.images, holdout, new_crop, args.repeats, net),

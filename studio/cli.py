@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -62,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not _wants_cli(args_list):
         return _start_gui(args_list)
+    # Before torch (and its OpenMP) loads: idle OpenMP threads sleep instead of spinning. On a busy or shared
+    # machine a spinning thread takes the core its partner needs: sampling 16 GAN pictures at 512 px on two
+    # cores at load ~6.6 took 1.50 s spinning and 0.93 s passive (median of 5). The user's setting wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command == "gui":
