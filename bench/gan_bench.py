@@ -33,10 +33,13 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from models.gan import GanModel  # noqa: E402
-from models.gan.data import CropSampler, scan_folder  # noqa: E402
+from models.gan.data import (  # noqa: E402
+    CropSampler,
+    HeldOutSampler,  # noqa: E402
+    scan_folder,
+)
 from models.gan.export import upsample  # noqa: E402
 from models.gan.metrics import high_frequency_share, pairwise_diversity, position_lock  # noqa: E402
-from models.gan.training import HeldOutSampler  # noqa: E402
 from models.progress import drive  # noqa: E402
 from studio.io.images import read_pixels  # noqa: E402
 

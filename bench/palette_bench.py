@@ -27,9 +27,7 @@ from models.palette.color import rgb_to_lab  # noqa: E402
 from models.palette.delta_e import nearest  # noqa: E402
 from models.palette.extract import PaletteConfig, extract_palette  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.exists():
-    DATA = Path("/work/shared/data")
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 KS = (5, 8, 12)
 EVAL_PIXELS = 120_000
 
@@ -98,7 +96,7 @@ METHODS = {"atelier": ours, "median_cut": median_cut, "fast_octree": fast_octree
 
 def big_photo() -> np.ndarray:
     """A 24-megapixel (6000×4000) photo: the shared coffee photo upscaled ten times (bicubic)."""
-    src = Image.open(DATA / "content" / "coffee.png").convert("RGB")
+    src = Image.open(RESOURCES / "examples" / "coffee.png").convert("RGB")
     return np.asarray(src.resize((6000, 4000), Image.BICUBIC))
 
 
@@ -107,7 +105,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="three images only")
     ap.add_argument("--no-big", action="store_true", help="skip the 24-MP photo")
     args = ap.parse_args()
-    paths = sorted((DATA / "styles").glob("*.jpg")) + sorted((DATA / "content").glob("*.png"))
+    paths = sorted((RESOURCES / "styles").glob("*.jpg")) + sorted((RESOURCES / "examples").glob("*.png"))
     if args.quick:
         paths = paths[:3]
     images = [(p.name, load(p)) for p in paths]

@@ -6,6 +6,7 @@ It is also the document controller: opening files (off the UI thread), adding re
 from __future__ import annotations
 
 import sys
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -172,9 +173,7 @@ class AppContext(QObject):
             job = self.runner.submit(f"Open {path.name}", lambda: read_ora_steps(path), key="open")
             job.succeeded.connect(self._on_project_opened)
         else:
-            job = self.runner.submit(
-                f"Open {path.name}", lambda: load_image_steps(path, MAX_WORKING_SIDE), key="open"
-            )
+            job = self.runner.submit(f"Open {path.name}", lambda: _open_image_steps(path), key="open")
             job.succeeded.connect(self._on_open_succeeded)
         self._open_job = job
         return job
@@ -195,7 +194,10 @@ class AppContext(QObject):
         self.status(note)
         self.opened_path.emit(str(doc.path))
 
-    def _on_open_succeeded(self, loaded: Any) -> None:
+    def _on_open_succeeded(self, result: Any) -> None:
+        loaded, levels = result
+        if levels is not None:  # the display pyramid made in the worker: the canvas converts nothing
+            self.canvas.prepare_image(loaded.pixels, levels)
         self.set_document(Document(loaded.pixels, path=loaded.path))
         w, h = loaded.size
         note = f"Opened {loaded.path.name} ({w}×{h})"
@@ -449,6 +451,17 @@ def _cover(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     resized = np.asarray(Image.fromarray(pixels, mode).resize((cw, ch), Image.Resampling.LANCZOS))
     x0, y0 = (cw - w) // 2, (ch - h) // 2
     return np.ascontiguousarray(resized[y0 : y0 + h, x0 : x0 + w])
+
+
+def _open_image_steps(path: Path) -> Generator[Progress, None, tuple[Any, list[np.ndarray] | None]]:
+    """Load an image; on a large one, also make the canvas's display pyramid here in the job runner
+    (numpy and Pillow, GIL-friendly), so the UI thread neither converts nor scales 24 MP when it shows it."""
+    loaded = yield from load_image_steps(path, MAX_WORKING_SIDE)
+    pixels = loaded.pixels
+    if pixels.shape[0] * pixels.shape[1] <= FIT_IN_WORKER_PIXELS or not pixels.flags.c_contiguous:
+        return loaded, None
+    yield Progress(0, 1, "Preparing the display")
+    return loaded, pyramid_arrays(pixels)
 
 
 def _fit_to(pixels: np.ndarray, doc: Document) -> np.ndarray:

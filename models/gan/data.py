@@ -196,3 +196,23 @@ class CropSampler:
             align_corners=False,
         )
         return crop.flip(3) if flip else crop
+
+
+class HeldOutSampler(CropSampler):
+    """Crops from the reserved right strip of each image only (what training never saw)."""
+
+    def __init__(
+        self,
+        images: list[torch.Tensor],
+        resolution: int,
+        scale: tuple[float, float],
+        holdout: float,
+        seed: int = 0,
+    ) -> None:
+        strips = []
+        for img in images:
+            _, h, w = img.shape
+            left, right = holdout_region(w, h, holdout)
+            if right - left >= 8:
+                strips.append(img[:, :, left:right])
+        super().__init__(strips or images, resolution, scale, seed=seed)

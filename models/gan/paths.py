@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "gan"
-BUNDLED_MODEL = RESOURCES / "paintings64.safetensors"
+BUNDLED_MODEL = RESOURCES / "paintings.safetensors"  # the spatial generator: any size, fine-tunable
+LEGACY_MODEL = RESOURCES / "paintings64.safetensors"  # the first, 64 px model: kept for the bench and tests
 
 
 def list_models(*folders: Path) -> list[Path]:

@@ -23,7 +23,7 @@ import copy
 import math
 import os
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -36,16 +36,16 @@ from atelier_common.errors import UserError
 from models.device import configure_threads, resolve_device
 from models.gan import distributed as dist
 from models.gan.augment import AdaptiveP, augment
-from models.gan.checkpoint import Checkpoint, CheckpointError, load_checkpoint, load_into, save_checkpoint
+from models.gan.checkpoint import Checkpoint, load_checkpoint, load_into, save_checkpoint
 from models.gan.config import GanArch, TrainConfig
-from models.gan.data import CropSampler, ImageFolder, ReadImage, scan_folder
+from models.gan.data import CropSampler, HeldOutSampler, ImageFolder, ReadImage, scan_folder
 from models.gan.sampling import make_grid, to_pixels
 from models.gan.spatial import SpatialDiscriminator, SpatialGenerator, reconstruction_target
+from models.gan.train_state import ema_update, load_optimizer, optimizer_tensors, recalibrate_bn, thin
 from models.progress import EtaClock, Progress
 
 PREVIEW_COUNT = 16
 ADA_EVERY = 4
-LOSS_HISTORY = 4000  # loss points kept in the sidecar (thinned evenly beyond that)
 
 
 class GanTrainError(UserError, ValueError):
@@ -90,35 +90,6 @@ def best_path(out_path: str | os.PathLike[str]) -> Path:
 def _requires_grad(module: torch.nn.Module, flag: bool) -> None:
     for p in module.parameters():
         p.requires_grad_(flag)
-
-
-def _optimizer_tensors(prefix: str, opt: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
-    out = {}
-    for index, st in opt.state_dict()["state"].items():
-        for name, value in st.items():
-            if isinstance(value, torch.Tensor):
-                out[f"{prefix}.{index}.{name}"] = value.detach().cpu().clone()
-    return out
-
-
-def _load_optimizer(
-    opt: torch.optim.Optimizer, prefix: str, state: dict[str, torch.Tensor], path: Any
-) -> None:
-    per_param: dict[int, dict[str, torch.Tensor]] = {}
-    for key, value in state.items():
-        head, _, rest = key.partition(".")
-        if head != prefix:
-            continue
-        index, _, name = rest.partition(".")
-        per_param.setdefault(int(index), {})[name] = value
-    if not per_param:
-        return  # an older checkpoint without optimiser state: Adam starts afresh
-    sd = opt.state_dict()
-    sd["state"] = per_param
-    try:
-        opt.load_state_dict(sd)
-    except (ValueError, KeyError, RuntimeError) as exc:
-        raise CheckpointError(f"{path}: its optimiser state does not fit the networks ({exc})") from None
 
 
 def train(
@@ -206,8 +177,8 @@ def train(
     torch.manual_seed(config.seed * 1000 + world.rank + 1)  # each process its own latents and noise
     if resumed and ckpt is not None:
         state = ckpt.state or {}
-        _load_optimizer(opt_g, "opt_g", state, source)
-        _load_optimizer(opt_d, "opt_d", state, source)
+        load_optimizer(opt_g, "opt_g", state, source)
+        load_optimizer(opt_d, "opt_d", state, source)
         if "sampler" in run_state:
             sampler.set_state(run_state["sampler"])
         ada.p = float(run_state.get("augment_p", 0.0))
@@ -278,7 +249,7 @@ def train(
         info["images_seen"] = sampler.seen
         info["data_digest"] = sampler.digest
         info["train_seconds"] = round(previous_seconds + time.perf_counter() - run_start, 1)
-        info["loss_history"] = _thin(history)
+        info["loss_history"] = thin(history)
         info["run_state"] = {
             "sampler": sampler.state(),
             "augment_p": ada.p,
@@ -289,7 +260,7 @@ def train(
             info["score"] = {"patch_swd": score, "step": step}
         if losses:
             info["last_losses"] = {"step": losses[-1][0], "d": losses[-1][1], "g": losses[-1][2]}
-        state = {**_optimizer_tensors("opt_g", opt_g), **_optimizer_tensors("opt_d", opt_d)}
+        state = {**optimizer_tensors("opt_g", opt_g), **optimizer_tensors("opt_d", opt_d)}
         for r, rng in enumerate(rng_states):
             state[f"rng.torch.{r}"] = rng
         recalibrate()
@@ -358,7 +329,7 @@ def train(
             loss_g.backward()
             opt_g.step()
             step += 1
-            _ema_update(g_ema, g_raw, min(config.ema_decay, (1 + step) / (10 + step)))
+            ema_update(g_ema, g_raw, min(config.ema_decay, (1 + step) / (10 + step)))
             if step % ADA_EVERY == 0:
                 ada.adjust(*dist.all_sum([ada.sum_sign, ada.count], world, device))
 
@@ -440,13 +411,6 @@ def _r1_step(
     opt_d.step()
 
 
-def _thin(history: list[list[float]]) -> list[list[float]]:
-    if len(history) <= LOSS_HISTORY:
-        return history
-    stride = math.ceil(len(history) / LOSS_HISTORY)
-    return history[::stride] + ([history[-1]] if (len(history) - 1) % stride else [])
-
-
 def _reference_crops(data: ImageFolder, config: TrainConfig, arch: GanArch, count: int = 64) -> torch.Tensor:
     """Crops to score samples against: from the held-out strips when there are any, else training crops.
     Drawn from their own generator, so measuring never changes the run's data."""
@@ -454,65 +418,3 @@ def _reference_crops(data: ImageFolder, config: TrainConfig, arch: GanArch, coun
     if config.holdout > 0:
         sampler = HeldOutSampler(data.images, arch.resolution, config.crop_scale, config.holdout, seed=99991)
     return sampler.batch(count)
-
-
-class HeldOutSampler(CropSampler):
-    """Crops from the reserved right strip of each image only (what training never saw)."""
-
-    def __init__(
-        self,
-        images: list[torch.Tensor],
-        resolution: int,
-        scale: tuple[float, float],
-        holdout: float,
-        seed: int = 0,
-    ) -> None:
-        from models.gan.data import holdout_region
-
-        strips = []
-        for img in images:
-            _, h, w = img.shape
-            left, right = holdout_region(w, h, holdout)
-            if right - left >= 8:
-                strips.append(img[:, :, left:right])
-        super().__init__(strips or images, resolution, scale, seed=seed)
-
-
-def _ema_update(ema: SpatialGenerator, live: SpatialGenerator, decay: float) -> None:
-    # Weights only: the EMA generator's BatchNorm statistics are measured on its own weights
-    # (recalibrate_bn); the live generator's statistics do not fit the averaged weights.
-    with torch.no_grad():
-        for pe, p in zip(ema.parameters(), live.parameters(), strict=True):
-            pe.lerp_(p, 1.0 - decay)
-
-
-def recalibrate_bn(
-    gen: torch.nn.Module,
-    make_input: Callable[[int, torch.Generator], torch.Tensor],
-    samples: int = 64,
-    batch: int = 16,
-    seed: int = 0,
-) -> None:
-    """Re-measure the BatchNorm running statistics of ``gen`` on its own outputs (a cumulative average
-    over ``samples`` inputs from ``make_input(n, generator)`` with a fixed seed), then leave it in eval
-    mode. Without this, EMA weights are normalised with statistics of other weights, which washes
-    samples out toward one grey average."""
-    norms = [m for m in gen.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
-    if not norms:
-        return
-    momenta = [m.momentum for m in norms]
-    rng = torch.Generator().manual_seed(seed)
-    cpu_state = torch.get_rng_state()  # noise injection draws from the global generator: give it back
-    for m in norms:
-        m.reset_running_stats()
-        m.momentum = None  # cumulative average over the calibration batches
-    gen.train()
-    try:
-        with torch.no_grad():
-            for i in range(0, samples, batch):
-                gen(make_input(min(batch, samples - i), rng))
-    finally:
-        torch.set_rng_state(cpu_state)
-        for m, momentum in zip(norms, momenta, strict=True):
-            m.momentum = momentum
-        gen.eval()

@@ -135,7 +135,7 @@ class CanvasView(QWidget):
         self._screen.clear()
         old_size = self.image_size()
         self._layers = []
-        self._base = None if doc is None else array_to_qimage(doc.image)
+        self._base = None if doc is None else self._adopt_prepared(doc.image)
         if doc is not None and self.image_size() != old_size:
             self.fit_to_window()  # a crop (or its undo) changed the picture's size: show all of it again
         self._on_document_layers()
@@ -165,8 +165,8 @@ class CanvasView(QWidget):
 
     def prepare_image(self, pixels: np.ndarray, levels: list[np.ndarray]) -> None:
         """Hand over the pyramid of ``pixels`` (from ``convert.pyramid_arrays``, made in a worker) for the
-        layer about to be added with that very array: the canvas then wraps them without copying, and
-        converts or scales nothing on the UI thread."""
+        layer about to be added, or the document about to be shown, with that very array: the canvas then
+        wraps them without copying, and converts or scales nothing on the UI thread."""
         self._prepared[id(pixels)] = (pixels, levels)
 
     def _adopt_prepared(self, pixels: np.ndarray) -> QImage:

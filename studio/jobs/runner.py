@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -10,7 +9,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from models.progress import Progress
 from studio.jobs.errors import ErrorReporter
-from studio.jobs.worker import GeneratorWorker, WorkerSignals
+from studio.jobs.worker import GeneratorWorker, WorkerSignals, disconnect_all
 from studio.state.jobs import JobRecord, JobState
 
 POOLS = ("cpu", "torch")
@@ -121,14 +120,7 @@ class Job(QObject):
     def _disconnect_all(self) -> None:
         """``finished`` is the last signal: drop every connection, so that a slot holding the job (a
         ``lambda j=job: ...``) cannot keep the job, its result and its previews alive."""
-        for name in _SIGNALS:
-            signal = getattr(self, name)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # a signal nobody connected to
-                try:
-                    signal.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
+        disconnect_all(self, _SIGNALS)
 
 
 _SIGNALS = ("started", "progressed", "previewed", "succeeded", "failed", "cancelled", "finished", "changed")

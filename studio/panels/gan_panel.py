@@ -390,7 +390,9 @@ class GanPanel(Panel):
 
 def _model_title(path: Path) -> str:
     info = read_info_or_empty(path)
-    detail = f" ({info.get('resolution', '?')} px, {info.get('steps', '?')} steps)" if info else ""
+    arch = info.get("arch") if isinstance(info.get("arch"), dict) else {}
+    size = "any size" if arch.get("kind") == "spatial" else f"{info.get('resolution', '?')} px"
+    detail = f" ({size}, {info.get('steps', '?')} steps)" if info else ""
     return ("Paintings (bundled)" if path == BUNDLED_MODEL else path.stem) + detail
 
 

@@ -16,6 +16,9 @@ import numpy as np
 
 from studio.state.events import Event
 
+#: Rows composited at a time (a band of a 6000 px wide picture: ~12 MB of float temporaries).
+COMPOSITE_BAND_ROWS = 128
+
 
 def _check(pixels: np.ndarray) -> None:
     """Raise unless an HxWx3 or HxWx4 uint8 image (checks only: a 24 MP copy costs a second)."""
@@ -148,16 +151,23 @@ class Document:
         visible = [layer for layer in layers if layer.visible and layer.opacity > 0]
         if not visible:
             return self.image.copy()
-        out = _as_rgba(self.image).astype(np.float32) / 255.0
-        for layer in visible:
-            src = _as_rgba(layer.image).astype(np.float32) / 255.0
-            a = src[..., 3:4] * layer.opacity
-            out_a = a + out[..., 3:4] * (1.0 - a)
-            safe = np.where(out_a > 0, out_a, 1.0)
-            out[..., :3] = (src[..., :3] * a + out[..., :3] * out[..., 3:4] * (1.0 - a)) / safe
-            out[..., 3:4] = out_a
-        result = np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8)
-        return result if self.has_alpha else np.ascontiguousarray(result[..., :3])
+        height, width = self.image.shape[:2]
+        result = np.empty((height, width, 4 if self.has_alpha else 3), np.uint8)
+        # In bands of rows: float temporaries of a few MB instead of several 400 MB arrays on 24 MP, and
+        # short numpy calls, so a composite in a background thread (autosave) never stalls the window.
+        for y0 in range(0, height, COMPOSITE_BAND_ROWS):
+            rows = slice(y0, min(height, y0 + COMPOSITE_BAND_ROWS))
+            out = _as_rgba(self.image[rows]).astype(np.float32) / 255.0
+            for layer in visible:
+                src = _as_rgba(layer.image[rows]).astype(np.float32) / 255.0
+                a = src[..., 3:4] * layer.opacity
+                out_a = a + out[..., 3:4] * (1.0 - a)
+                safe = np.where(out_a > 0, out_a, 1.0)
+                out[..., :3] = (src[..., :3] * a + out[..., :3] * out[..., 3:4] * (1.0 - a)) / safe
+                out[..., 3:4] = out_a
+            band = np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8)
+            result[rows] = band[..., : result.shape[2]]
+        return result
 
     def crop_box_pixels(self, box: tuple[int, int, int, int]) -> tuple[np.ndarray, list[Layer]]:
         """The base image and layers cropped to ``box`` = (x, y, w, h), clamped to the image."""

@@ -238,14 +238,28 @@ def test_bad_arguments_exit_2(tmp_path, ckpt, capsys):
     )
 
 
-def test_bundled_model_is_small_and_samples(tmp_path):
+def test_bundled_model_is_small_paints_any_size_and_can_be_fine_tuned(tmp_path):
+    from models.gan import load_checkpoint
     from models.gan.paths import BUNDLED_MODEL
 
     assert BUNDLED_MODEL.is_file() and BUNDLED_MODEL.stat().st_size < 20 * 1024 * 1024
-    assert BUNDLED_MODEL.with_suffix(".json").is_file()
+    info = json.loads(BUNDLED_MODEL.with_suffix(".json").read_text())
+    assert info["arch"]["kind"] == "spatial" and info["data"]["holdout"] > 0 and info["trainable"]
+    assert load_checkpoint(BUNDLED_MODEL, training=True).state is not None  # Adam and RNG: --init, resume
     out = tmp_path / "bundled.png"
-    assert main(["gan", "sample", "--count", "4", "--seed", "7", "-o", str(out)]) == 0
-    assert _png(out).shape == (2 * 64 + 6, 2 * 64 + 6, 3)
+    assert main(["gan", "sample", "--count", "2", "--seed", "7", "--size", "80x48", "-o", str(out)]) == 0
+    assert _png(out).shape == (48 + 4, 2 * 80 + 6, 3)
+
+
+def test_first_bundled_model_still_loads_and_is_enlarged_on_request(tmp_path):
+    from models.gan.paths import LEGACY_MODEL
+
+    out = tmp_path / "old.png"
+    argv = ["gan", "sample", "--checkpoint", str(LEGACY_MODEL), "--count", "4", "--seed", "7", "-o", str(out)]
+    assert main(argv) == 0
+    assert _png(out).shape == (2 * 64 + 6, 2 * 64 + 6, 3)  # its native 64 px
+    assert main([*argv[:-2], "--size", "96", "-o", str(out)]) == 0
+    assert _png(out).shape == (2 * 96 + 6, 2 * 96 + 6, 3)  # Lanczos-enlarged, as it always was
 
 
 def test_gif_encoder_plays_forward_then_back():
@@ -258,3 +272,16 @@ def test_gif_encoder_plays_forward_then_back():
         assert im.n_frames == 8  # 5 forward, 3 back: a seamless loop
         im.seek(6)
         assert abs(int(np.asarray(im.convert("RGB"))[0, 0, 0]) - 120) <= 2
+
+
+def test_cli_and_panel_defaults_are_the_tested_recipe():
+    from models.gan import TrainConfig
+    from studio.commands.gan import _Defaults
+    from studio.panels.gan_panel import GanPanel
+
+    recipe = TrainConfig()
+    assert _Defaults.steps == recipe.steps and _Defaults.batch_size == recipe.batch_size
+    assert _Defaults.crop_scale == recipe.crop_scale and _Defaults.augment == recipe.augment
+    assert _Defaults.ema_decay == recipe.ema_decay and _Defaults.resolution == recipe.arch.resolution
+    panel = {s.name: s.default for s in GanPanel.SETTINGS.fields}
+    assert panel["train_steps"] == recipe.steps and panel["train_size"] == recipe.arch.resolution

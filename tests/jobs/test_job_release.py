@@ -39,3 +39,20 @@ def test_finished_job_and_its_result_are_released(qtbot, runner):
     qtbot.wait(20)
     gc.collect()
     assert [r() for r in refs] == [None] * len(refs)
+
+
+def test_finished_workers_are_released_too(qtbot, runner):
+    from models.progress import Progress
+
+    def factory():
+        yield Progress(0, 1)
+        return 1
+
+    job = runner.submit("w", factory)
+    worker, signals = weakref.ref(job._worker), weakref.ref(job._worker.signals)
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    del job
+    qtbot.wait(20)
+    gc.collect()
+    assert worker() is None and signals() is None  # the thread pool holds no finished runnable

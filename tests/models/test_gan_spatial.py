@@ -120,3 +120,15 @@ def test_adaptive_probability_follows_overfitting():
     assert torch.equal(augment(x, 0.0, "translation,cutout"), x)
     changed = (augment(x, 0.5, "cutout") != x).flatten(1).any(1).float().mean()
     assert 0.25 < float(changed) < 0.75  # about half the images augmented
+
+
+def test_spatial_crossing_takes_whole_regions_from_each_parent(model):
+    a, b = model.latent(1), model.latent(2)
+    child = model.cross_latent(a, b, seed=3)
+    n = TINY.global_dim + TINY.periodic_dim
+    cells = child[n:].reshape(TINY.local_dim, 64, 64)
+    from_a = np.all(cells == a[n:].reshape(TINY.local_dim, 64, 64), axis=0)
+    from_b = np.all(cells == b[n:].reshape(TINY.local_dim, 64, 64), axis=0)
+    assert np.all(from_a | from_b) and 0.2 < from_a.mean() < 0.8  # every cell whole, from one parent
+    # regions, not salt and pepper: most cells have the same parent as their right-hand neighbour
+    assert (from_a[:, 1:] == from_a[:, :-1]).mean() > 0.85

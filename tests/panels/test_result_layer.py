@@ -66,3 +66,40 @@ def test_the_prepared_display_images_draw_the_right_colours(qtbot, ctx, monkeypa
         and abs(colour.green() - want[1]) <= 3
         and abs(colour.blue() - want[2]) <= 3
     )
+
+
+def test_a_large_picture_opens_with_its_display_made_in_a_worker(qtbot, ctx, monkeypatch, tmp_path):
+    """Opening a large image: the display pyramid is made in the job runner and the canvas wraps the
+    document's own pixels; the UI thread neither converts (array_to_qimage, ~150 ms of GIL on 24 MP)
+    nor halves the picture."""
+    from PIL import Image
+
+    import studio.canvas.view as view_mod
+    import studio.context as context_mod
+
+    monkeypatch.setattr(context_mod, "FIT_IN_WORKER_PIXELS", 100)  # this 600×400 picture counts as large
+    threads: list[str] = []
+    real_pyramid = context_mod.pyramid_arrays
+    monkeypatch.setattr(
+        context_mod,
+        "pyramid_arrays",
+        lambda p: threads.append(threading.current_thread().name) or real_pyramid(p),
+    )
+    on_ui: list[str] = []
+    real_convert, real_half = view_mod.array_to_qimage, view_mod.half_level
+    monkeypatch.setattr(view_mod, "array_to_qimage", lambda p: on_ui.append("convert") or real_convert(p))
+    monkeypatch.setattr(view_mod, "half_level", lambda i: on_ui.append("halve") or real_half(i))
+    pixels = np.zeros((400, 600, 3), np.uint8)
+    pixels[...] = (30, 160, 90)
+    path = tmp_path / "big.png"
+    Image.fromarray(pixels).save(path)
+    ctx.canvas.resize(160, 160)
+    job = ctx.open_path(path)
+    with qtbot.waitSignal(job.finished, timeout=10000):
+        pass
+    assert ctx.document() is not None and ctx.document().size == (600, 400)
+    assert threads and threads[0] != threading.main_thread().name
+    assert ctx.canvas.scale < 0.5  # fitted: drawn from a level made in the worker
+    colour = ctx.canvas.grab().toImage().pixelColor(80, 80)
+    assert on_ui == []
+    assert abs(colour.red() - 30) <= 3 and abs(colour.green() - 160) <= 3 and abs(colour.blue() - 90) <= 3

@@ -106,3 +106,39 @@ def test_snapshot_is_unaffected_by_later_edits():
     doc.remove_layer(0)
     assert [(la.opacity, la.visible, la.provenance) for la in snap.layers] == [(0.5, True, {"k": 1})]
     assert snap.extras == {"palette": {"name": "p"}} and snap.flatten()[0, 0, 0] == 100
+
+
+def _one_shot_composite(base: np.ndarray, layers: list[Layer], keep_alpha: bool) -> np.ndarray:
+    """The source-over formula on whole arrays (the composite before it went in bands of rows)."""
+
+    def rgba(p):
+        return p if p.shape[2] == 4 else np.concatenate([p, np.full(p.shape[:2] + (1,), 255, np.uint8)], 2)
+
+    out = rgba(base).astype(np.float32) / 255.0
+    for layer in layers:
+        src = rgba(layer.image).astype(np.float32) / 255.0
+        a = src[..., 3:4] * layer.opacity
+        out_a = a + out[..., 3:4] * (1.0 - a)
+        safe = np.where(out_a > 0, out_a, 1.0)
+        out[..., :3] = (src[..., :3] * a + out[..., :3] * out[..., 3:4] * (1.0 - a)) / safe
+        out[..., 3:4] = out_a
+    result = np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return result if keep_alpha else result[..., :3]
+
+
+@pytest.mark.parametrize("alpha", [False, True])
+def test_flatten_in_bands_matches_the_whole_image_formula(alpha):
+    """Flatten works in bands of rows (short numpy calls, small temporaries); every band, including a
+    short last one, gives exactly what the formula gives on the whole picture."""
+    from studio.state.document import COMPOSITE_BAND_ROWS
+
+    rng = np.random.default_rng(3)
+    h = 2 * COMPOSITE_BAND_ROWS + 37
+    base = rng.integers(0, 256, (h, 50, 3), np.uint8)
+    doc = Document(base)
+    top = rng.integers(0, 256, (h, 50, 4 if alpha else 3), np.uint8)
+    doc.insert_layer(Layer("a", rng.integers(0, 256, (h, 50, 3), np.uint8), opacity=0.6))
+    doc.insert_layer(Layer("b", top, opacity=0.8))
+    out = doc.flatten()
+    assert out.shape == (h, 50, 4 if alpha else 3)
+    np.testing.assert_array_equal(out, _one_shot_composite(base, doc.layers, alpha))

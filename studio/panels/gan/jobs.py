@@ -142,10 +142,8 @@ def cross_page(
     models: ModelCache, path: str | Path, a: Any, b: Any, seed: int, count: int = 14, device: str = "auto"
 ) -> PageSpec:
     """A and B first, then ``count`` children of them (latent crossover with seeds ``seed, seed+1, …``)."""
-    from models.gan.sampling import cross_latents
-
-    models.load(path, device)
-    latents = [a.latent, b.latent] + [cross_latents(a.latent, b.latent, seed + i) for i in range(count)]
+    model = models.load(path, device)
+    latents = [a.latent, b.latent] + [model.cross_latent(a.latent, b.latent, seed + i) for i in range(count)]
     recipes = [a.recipe, b.recipe] + [
         {"cross": "mix", "a": a.recipe, "b": b.recipe, "mix_seed": seed + i} for i in range(count)
     ]
