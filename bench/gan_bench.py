@@ -1,6 +1,6 @@
 """GAN quality and speed: the bundled spatial model against the first 64 px model, in one run (not a test).
 
-    .venv/bin/python bench/gan_bench.py [--threads 2] [--repeats 3] [--old PATH] [--new PATH]
+    .venv/bin/python bench/gan_bench.py [--threads 2] [--repeats 5] [--old PATH] [--new PATH]
 
 Quality is measured against *held-out* crops of the shelf paintings (``resources/styles``): the right strip
 of each painting that the new model's run kept out of training (``holdout`` in its sidecar), cut at the
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -88,6 +89,7 @@ def measure(model: GanModel, images, holdout: float, crop: tuple[float, float], 
         samples = big[:, 32 : 32 + res, 32 : 32 + res]
         full = np.stack([s.pixels for s in model.sample(list(range(16)), 0.8, size=512)])
         speed = _time(lambda: model.sample(list(range(16)), 0.8, size=512), repeats)
+        load = os.getloadavg()[0]
     else:
         samples = np.stack([s.pixels for s in model.sample(seeds, 0.8)])
         full = samples[:16]
@@ -97,6 +99,7 @@ def measure(model: GanModel, images, holdout: float, crop: tuple[float, float], 
                 upsample(s.pixels, 512)
 
         speed = _time(old_at_512, repeats)
+        load = os.getloadavg()[0]
     lock_mean, lock_max = position_lock(full)
     f_train = _features(train_px, net)
     d_samples = _nearest(_features(samples, net), f_train)
@@ -113,6 +116,7 @@ def measure(model: GanModel, images, holdout: float, crop: tuple[float, float], 
         "nn_held_min": float(d_held.min()),
         "nn_held_median": float(np.median(d_held)),
         "sample16_512_s": speed,
+        "load_avg": load,  # the 1-minute load average just after timing (the machine may be shared)
     }
 
 
@@ -173,7 +177,7 @@ def train_speed(model_path: Path, old: bool, steps: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--train-steps", type=int, default=8)
     ap.add_argument("--new", default=str(NEW))
     ap.add_argument("--old", default=str(OLD))
@@ -214,7 +218,10 @@ def main() -> None:
             f"held-out min {r['nn_held_min']:.4f} median {r['nn_held_median']:.4f} -> "
             f"{'no sample nearer than a held-out crop' if ok else 'SOME SAMPLE NEARER THAN EVERY HELD-OUT CROP'}"
         )
-        print(f"  16 samples at 512 px  median {r['sample16_512_s']:.2f} s")
+        print(
+            f"  16 samples at 512 px  median {r['sample16_512_s']:.2f} s (load average {r['load_avg']:.1f} "
+            f"on {os.cpu_count()} cores)"
+        )
         print(f"  training              {r['train_steps_s']:.2f} steps/s (batch 8)")
     if "holdout" not in old.info.get("data", {}):
         print(

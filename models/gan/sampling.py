@@ -103,7 +103,8 @@ def cross_latents(a: np.ndarray, b: np.ndarray, seed: int, share: float = 0.5) -
 
 def to_pixels(images: torch.Tensor) -> np.ndarray:
     """N×3×H×W in [-1, 1] → N×H×W×3 uint8."""
-    x = ((images.detach().float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+    x = images.detach().float().clamp(-1, 1)  # a new tensor: the steps below work in place on it
+    x = x.add_(1).mul_(127.5).round_().to(torch.uint8)
     return x.permute(0, 2, 3, 1).cpu().numpy()
 
 

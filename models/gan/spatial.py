@@ -185,8 +185,35 @@ class SpatialGenerator(nn.Module):
             for conv in level:
                 x = conv(x, noise[k] if noise else None, tileable)
                 k += 1
+        if not self.training and not torch.is_grad_enabled():
+            return torch.tanh_(self._to_rgb_polyphase(x, tileable))
         x = F.pad(_upsample2(x, tileable), (1, 1, 1, 1), mode="circular" if tileable else "replicate")
         return torch.tanh(self.to_rgb(x))
+
+    def _to_rgb_polyphase(self, x: torch.Tensor, circular: bool) -> torch.Tensor:
+        """The last bilinear doubling, its padding and the 3×3 convolution to RGB as one convolution at
+        the lower resolution: each of the four output phases (even/odd row × column) is a 3×3 convolution of
+        the padded input, whose kernel is the RGB kernel through the bilinear weights; ``pixel_shuffle``
+        interleaves them. The same function (bilinear ×2 with align_corners=False clamps at the edges,
+        which is a replicate padding; the tileable path wraps either way), without the full-resolution
+        16-channel map that the plain path upsamples, pads and reads: most of the sampling time at canvas
+        size went there."""
+        w = self.to_rgb.weight
+        # taps[phase, high-resolution tap, low-resolution tap]: rows 2i-1, 2i, 2i+1 (even output row 2i)
+        # and 2i, 2i+1, 2i+2 (odd row 2i+1) as weights of rows i-1, i, i+1 of the input.
+        taps = torch.tensor(
+            [
+                [[0.75, 0.25, 0.0], [0.25, 0.75, 0.0], [0.0, 0.75, 0.25]],
+                [[0.25, 0.75, 0.0], [0.0, 0.75, 0.25], [0.0, 0.25, 0.75]],
+            ],
+            dtype=w.dtype,
+            device=w.device,
+        )
+        kernel = torch.einsum("pak,qbl,oiab->opqikl", taps, taps, w).reshape(-1, w.shape[1], 3, 3)
+        bias = self.to_rgb.bias
+        bias = None if bias is None else bias.repeat_interleave(4)
+        x = F.pad(x, (1, 1, 1, 1), mode="circular" if circular else "replicate")
+        return F.pixel_shuffle(F.conv2d(x, kernel, bias), 2)
 
     def random_grid(self, n: int, h: int, w: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """A fresh latent grid for training: random local/global latents, phases and crop offsets."""

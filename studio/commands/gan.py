@@ -147,9 +147,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load_model(args: argparse.Namespace):  # -> GanModel (torch imported lazily)
+    from models.device import configure_threads
     from models.gan import CheckpointError, GanModel
     from models.gan.paths import BUNDLED_MODEL
+    from studio.commands._workers import Workers
 
+    # Headless sampling takes every core (the window keeps one for the UI; the shell needs none).
+    configure_threads(Workers.from_env().threads())
     path = Path(args.checkpoint) if args.checkpoint else BUNDLED_MODEL
     if not args.checkpoint and not path.is_file():
         raise CliError(f"the bundled model is missing ({path}); pass --checkpoint")
