@@ -9,17 +9,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-# A throwaway profile, so the picture shows defaults, not whoever runs it.
-_profile = tempfile.mkdtemp(prefix="atelier-shot-")
-for name in ("ATELIER_CONFIG_DIR", "ATELIER_DATA_DIR", "ATELIER_SETTINGS_DIR"):
-    os.environ[name] = os.path.join(_profile, name.lower())
+from _profile import use_throwaway_profile  # noqa: E402  (bench/ is on the path when run as a script)
+
+use_throwaway_profile("atelier-shot-")
 
 
 def main() -> int:
