@@ -107,16 +107,22 @@ def peak_rss_gb() -> float:
 
 def peak_memory_child(size: int, device: str, content_name: str, threads: int) -> None:
     """Run a whole Draft stylization at ``size`` and print, as JSON, the peak resident memory of the
-    process, the floor before any image work (torch imported, backbone loaded), and CUDA's peak where
-    there is one."""
+    process, the floor before any image work (torch imported, backbone loaded), the CPU time in user and
+    system mode with the minor page faults of the run (the kernel's share: freed memory faulted in again),
+    and CUDA's peak where there is one. The engine's own estimate is printed first, before any work."""
     from models.backbones import load_backbone
+    from models.style.budget import estimate
 
+    content = np.asarray(load_image(EXAMPLES / content_name).pixels)
+    config = StyleConfig(size=size, quality="draft", device=device)
+    est = estimate(content.shape[1], content.shape[0], config, device, threads)
+    print(f"Draft at {size} px, estimate {est.describe()} ({threads} threads)", flush=True)
     load_backbone(device=device)
     floor = peak_rss_gb()
-    content = np.asarray(load_image(EXAMPLES / content_name).pixels)
     style = load_image(STYLE).pixels
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
-    gen = stylize(content, [style], StyleConfig(size=size, quality="draft", device=device), threads=threads)
+    gen = stylize(content, [style], config, threads=threads)
     full_size_steps = 0
     for report in gen:  # to the end: every full-size step and the final image, not just the first step
         full_size_steps += f"({size}×" in report.message or f"×{size})" in report.message
@@ -127,6 +133,10 @@ def peak_memory_child(size: int, device: str, content_name: str, threads: int) -
         "rss_gb": round(peak_rss_gb(), 2),
         "seconds": round(time.perf_counter() - t0, 1),
     }
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    out["user_s"] = round(after.ru_utime - usage.ru_utime, 1)
+    out["sys_s"] = round(after.ru_stime - usage.ru_stime, 1)
+    out["minor_faults_m"] = round((after.ru_minflt - usage.ru_minflt) / 1e6, 2)
     if device == "cuda":
         import torch
 

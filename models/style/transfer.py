@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from models.backbones.memory import keep_freed_memory
 from models.device import configure_threads, resolve_device
 from models.progress import SETUP, Progress
 from models.style.adam import PixelAdam
@@ -124,7 +125,10 @@ def stylize(
         return StyleResult(photo, provenance, 0.0, 0, ("the mask is all black: the photo is unchanged",))
     if device == "cpu":
         configure_threads(threads)
-    return (yield from _optimise(rgb, alpha, style_rgbs, weight_map, config, device))
+    # A step allocates and frees gigabytes of activations: kept in the heap, the next step reuses them
+    # instead of having the kernel fault in and zero fresh pages (see models.backbones.memory).
+    with keep_freed_memory():
+        return (yield from _optimise(rgb, alpha, style_rgbs, weight_map, config, device))
 
 
 def _to_tensor(pixels: np.ndarray, device: str) -> Any:
@@ -147,11 +151,18 @@ CHECKPOINT_PIXELS = 1024 * 768
 _FINISH_ROWS = 256  # the output is converted to uint8 in bands of rows: at 6000 px a whole copy is 0.4 GB
 
 
-def _features_loss(net: Any, x: Any, layers: set[str], layer_loss: Any) -> Any:
+def _features_loss(net: Any, x: Any, layers: set[str], layer_loss: Any, release_memory: bool = True) -> Any:
     if x.shape[-1] * x.shape[-2] > CHECKPOINT_PIXELS and hasattr(net, "features_loss"):
-        return net.features_loss(x, layers, layer_loss)
+        return net.features_loss(x, layers, layer_loss, release_memory=release_memory)
     feats = net.features(x, layers)
     return sum(layer_loss(name, feat) for name, feat in feats.items())
+
+
+def _tile_features_loss(net: Any, x: Any, layers: set[str], layer_loss: Any) -> Any:
+    """A tile's pass keeps the heap's free pages: one tile's passes reuse the last one's, and returning
+    them before each large recomputation (as a whole image does) made tiles' peak higher, not lower (a
+    1216×1100 tile: 2.27 GB with, 2.13 GB without; 303 000 page faults against 2 600)."""
+    return _features_loss(net, x, layers, layer_loss, release_memory=False)
 
 
 def _optimise(
@@ -327,15 +338,18 @@ def _optimise(
         for i, _ in enumerate(problem.prepare(content_tile, image_tile, config.strength)):
             yield Progress(step, total_steps, SETUP + f"{label}, tile {i + 1}/{len(tiles)}", None, None)
         del content_np
+        release_free_memory()  # the set-up passes' free pages, scattered between the targets they left
         opt = PixelAdam(x, lr=preset.lr if scale_index == 0 else preset.lr * 0.6)
+        tile_grad: torch.Tensor | None = None
         for _ in range(n_steps):
             if len(tiles) == 1:
                 grad = problem.tile_gradient(0, x, _features_loss)
-            else:
-                grad = torch.zeros_like(x)
+            else:  # one buffer per scale for the summed gradient, not a fresh one per step
+                grad = torch.zeros_like(x) if tile_grad is None else tile_grad.zero_()
+                tile_grad = grad
                 for i, t in enumerate(tiles):
                     sl = (..., slice(t.y0, t.y1), slice(t.x0, t.x1))
-                    grad[sl] += problem.tile_gradient(i, x[sl], _features_loss)
+                    grad[sl] += problem.tile_gradient(i, x[sl], _tile_features_loss)
                     yield Progress(step, total_steps, f"{label}, tile {i + 1}/{len(tiles)}", None, None)
             opt.step(grad)
             del grad
@@ -364,6 +378,7 @@ def _optimise(
                         )
                 last_preview = now
             yield Progress(step, total_steps, label, preview, eta)
+        del opt, tile_grad, problem  # this scale's moments, gradient and targets: not held into the next
     assert x is not None
     with torch.no_grad():
         return result(x if ema is None else ema, step)

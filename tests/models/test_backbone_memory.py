@@ -85,3 +85,67 @@ def test_checkpointed_loss_with_slices_and_trimming_matches_plain(model, monkeyp
 def test_release_free_memory_is_safe_to_call():
     assert release_free_memory() in (True, False)
     assert release_free_memory() in (True, False)
+
+
+_CHURN = r"""
+import json, resource, threading
+from models.backbones import memory
+
+found = {"glibc": memory.share_one_heap()}  # before torch starts any thread, as studio.cli.main does
+import torch
+
+torch.set_num_threads(1)
+N = 64 * 1024 * 1024 // 4  # a 64 MB tensor: above glibc's largest dynamic mmap threshold (32 MB)
+
+
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def churn():  # like a step: a large tensor made and freed, then one a little smaller
+    a = torch.ones(N)
+    del a
+    before = faults()
+    b = torch.ones(N - 65536)
+    del b
+    return faults() - before
+
+
+def job():  # on a thread, as the window runs a stylization
+    found["plain"] = churn()
+    with memory.keep_freed_memory() as applied:
+        found["applied"] = applied
+        churn()  # the heap grows once
+        found["kept"] = churn()
+    found["after"] = churn()
+    found["keeping_after"] = memory.keeping()
+
+
+t = threading.Thread(target=job)
+t.start()
+t.join()
+print(json.dumps(found))
+"""
+
+
+def test_kept_memory_is_reused_by_the_next_large_tensor_even_on_a_job_thread():
+    """Inside keep_freed_memory a freed 64 MB tensor's pages serve the next tensor (no page faults), on a
+    thread too (share_one_heap); leaving it restores glibc's mapping of large blocks."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", _CHURN], capture_output=True, text=True, env=env, check=True)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    if not found["glibc"]:
+        pytest.skip("not glibc: the heap tuning is a no-op here")
+    pages = 64 * 1024 * 1024 // 4096
+    if found["plain"] < pages // 2:
+        pytest.skip(f"large blocks do not fault page by page here ({found['plain']} faults; THP 'always'?)")
+    assert found["applied"] is True
+    assert found["kept"] < pages // 20, found  # the freed pages were reused
+    assert found["after"] >= pages // 2, found  # and afterwards large blocks are mapped (and returned) again
+    assert found["keeping_after"] is False
