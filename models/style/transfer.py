@@ -58,11 +58,13 @@ PIXEL_LAYERS = ("px1", "px2", "px4")  # models.style.losses.PIXEL_LAYERS (torch-
 @dataclass(frozen=True)
 class Smoothing:
     """How Adam's pixel noise is kept down. The first version averaged iterates (``ema_decay=0.85``) and
-    smoothed RGB (``tv="rgb"``); bench/style_quality.py sets that back to measure before against after."""
+    smoothed RGB (``tv="rgb"``); the second matched only the covariance of the pixel filters
+    (``pixel_sparse=False``); bench/style_quality.py sets those back to measure before against after."""
 
     ema_decay: float = 0.0  # exponential moving average of the iterates; 0 = the iterate itself
     tv: str = "chroma"  # total variation on "chroma" (Cb, Cr) or on "rgb"
     pixel_weight: float = PIXEL_WEIGHT  # weight of the full-resolution filter statistics (0: none)
+    pixel_sparse: bool = True  # those statistics include the filters' absolute values (see losses.py)
 
 
 SMOOTHING = Smoothing()
@@ -268,7 +270,7 @@ def _optimise(
             with torch.no_grad():
                 s_stats = net.features(painting, net_layers, reduce=lambda _n, f: layer_stats(f, kind))
                 for name in layer_w.keys() - s_stats.keys():
-                    s_stats[name] = layer_stats(pixel_features(painting, name), kind)
+                    s_stats[name] = layer_stats(pixel_features(painting, name, smoothing.pixel_sparse), kind)
             for name in layer_w:
                 st = s_stats[name].scaled(s_w)
                 target[name] = st if name not in target else target[name] + st
@@ -316,6 +318,7 @@ def _optimise(
             plan.tv_weight * float(side),
             smoothing.tv,
             kind,
+            smoothing.pixel_sparse,
         )
 
         def content_tile(t: Any, content_np: np.ndarray = content_np) -> torch.Tensor:
