@@ -135,6 +135,19 @@ def _to_tensor(pixels: np.ndarray, device: str) -> Any:
     return torch.from_numpy(np.array(pixels, copy=True)).to(device).permute(2, 0, 1)[None].float() / 255.0
 
 
+def painting_at(pixels: np.ndarray, long_side: int, device: str) -> Any:
+    """A painting (HxWx3 uint8) as a (1, 3, h, w) tensor at ``long_side``, resized with the photo's Lanczos
+    filter: torch's antialiased bilinear kept only 0.7 of a detailed painting's local contrast, and that
+    blur was what the pixel statistics then matched (results had 0.7 of the painting's detail;
+    bench/style_quality.py)."""
+    return _to_tensor(resize(pixels, fit_long_side(pixels.shape[1], pixels.shape[0], long_side)), device)
+
+
+def _to_pixels(x: Any) -> np.ndarray:
+    """A (1, 3, H, W) tensor in [0, 1] as HxWx3 uint8."""
+    return (x[0].permute(1, 2, 0).clamp(0, 1) * 255.0).round().byte().cpu().numpy()
+
+
 def _resized(x: Any, h: int, w: int) -> Any:
     import torch.nn.functional as F
 
@@ -203,6 +216,7 @@ def _optimise(
         styles_full = [match_colors(s, photo_colors) for s in styles_full]
     group_colors = [color_stats([styles_full[i] for i, _ in g], [w for _, w in g]) for g in groups]
     del small
+    style_pixels = [_to_pixels(s) for s in styles_full] if config.preserve_colors else style_rgbs
 
     def mask_at(w: int, h: int) -> torch.Tensor | None:
         if mask_full is None:
@@ -263,10 +277,8 @@ def _optimise(
         target: dict[str, Any] = {}
         for i, s_w in group:
             yield Progress(step, total_steps, SETUP + "reading the painting")
-            s_img = styles_full[i]
             s_long = min(MAX_STYLE_SIDE, max(_MIN_STYLE_SIDE, int(round(side * config.style_scale))))
-            sw, sh = fit_long_side(s_img.shape[-1], s_img.shape[-2], s_long)
-            painting = _resized(s_img, sh, sw)
+            painting = painting_at(style_pixels[i], s_long, device)
             with torch.no_grad():
                 s_stats = net.features(painting, net_layers, reduce=lambda _n, f: layer_stats(f, kind))
                 for name in layer_w.keys() - s_stats.keys():
