@@ -17,7 +17,8 @@ Each pair is stylized three times with the default settings: ``before`` with the
 smoothing (an average of iterates and TV on RGB), ``previous`` with the second's (the last iterate, TV on
 chroma only, and the covariance of fixed derivative filters at full, 1/2 and 1/4 size matched to the
 painting's) and ``after`` with today's (those filters' absolute values matched too, so the detail is as
-sparse as the painting's: strokes and flat areas rather than grain). ``--held-out PHOTO:PAINTING ...``
+sparse as the painting's: strokes and flat areas rather than grain; and the paintings reduced per scale
+with Lanczos, as the photo is, where the first two versions' bilinear resize softened them). ``--held-out PHOTO:PAINTING ...``
 measures pairs the settings were not tuned on in a second table. ``--crops`` writes a sheet of 1:1 crops
 (photo | painting | before | previous | after per pair): strokes vanish when an image is shrunk, so look
 at this one, not at the thumbnails.
@@ -159,9 +160,11 @@ def colour_transfer(content: np.ndarray, style: np.ndarray) -> np.ndarray:
     return (out[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
 
 
-BEFORE = transfer.Smoothing(ema_decay=0.85, tv="rgb", pixel_weight=0.0)  # the first version
-# the second: last iterate, TV on chroma, filter covariances only (Gaussian grain met them as well as strokes)
-PREVIOUS = transfer.Smoothing(pixel_weight=1.0, pixel_sparse=False)
+# the first version
+BEFORE = transfer.Smoothing(ema_decay=0.85, tv="rgb", pixel_weight=0.0, painting_filter="bilinear")
+# the second: last iterate, TV on chroma, filter covariances only (Gaussian grain met them as well as
+# strokes), matched to paintings softened by a bilinear resize
+PREVIOUS = transfer.Smoothing(pixel_weight=1.0, pixel_sparse=False, painting_filter="bilinear")
 
 
 def _stylized(

@@ -59,12 +59,15 @@ PIXEL_LAYERS = ("px1", "px2", "px4")  # models.style.losses.PIXEL_LAYERS (torch-
 class Smoothing:
     """How Adam's pixel noise is kept down. The first version averaged iterates (``ema_decay=0.85``) and
     smoothed RGB (``tv="rgb"``); the second matched only the covariance of the pixel filters
-    (``pixel_sparse=False``); bench/style_quality.py sets those back to measure before against after."""
+    (``pixel_sparse=False``); both resized the paintings with torch's antialiased bilinear
+    (``painting_filter="bilinear"``). bench/style_quality.py sets those back to measure before against
+    after."""
 
     ema_decay: float = 0.0  # exponential moving average of the iterates; 0 = the iterate itself
     tv: str = "chroma"  # total variation on "chroma" (Cb, Cr) or on "rgb"
     pixel_weight: float = PIXEL_WEIGHT  # weight of the full-resolution filter statistics (0: none)
     pixel_sparse: bool = True  # those statistics include the filters' absolute values (see losses.py)
+    painting_filter: str = "lanczos"  # how paintings are resized per scale: "lanczos" or "bilinear"
 
 
 SMOOTHING = Smoothing()
@@ -135,12 +138,15 @@ def _to_tensor(pixels: np.ndarray, device: str) -> Any:
     return torch.from_numpy(np.array(pixels, copy=True)).to(device).permute(2, 0, 1)[None].float() / 255.0
 
 
-def painting_at(pixels: np.ndarray, long_side: int, device: str) -> Any:
+def painting_at(pixels: np.ndarray, long_side: int, device: str, bilinear: bool = False) -> Any:
     """A painting (HxWx3 uint8) as a (1, 3, h, w) tensor at ``long_side``, resized with the photo's Lanczos
-    filter: torch's antialiased bilinear kept only 0.7 of a detailed painting's local contrast, and that
-    blur was what the pixel statistics then matched (results had 0.7 of the painting's detail;
-    bench/style_quality.py)."""
-    return _to_tensor(resize(pixels, fit_long_side(pixels.shape[1], pixels.shape[0], long_side)), device)
+    filter: torch's antialiased bilinear (``bilinear``, the first versions) kept only 0.7 of a detailed
+    painting's local contrast, and that blur was what the pixel statistics then matched (results had 0.7
+    of the painting's detail; bench/style_quality.py)."""
+    w, h = fit_long_side(pixels.shape[1], pixels.shape[0], long_side)
+    if bilinear:
+        return _resized(_to_tensor(pixels, device), h, w)
+    return _to_tensor(resize(pixels, (w, h)), device)
 
 
 def _to_pixels(x: Any) -> np.ndarray:
@@ -278,7 +284,7 @@ def _optimise(
         for i, s_w in group:
             yield Progress(step, total_steps, SETUP + "reading the painting")
             s_long = min(MAX_STYLE_SIDE, max(_MIN_STYLE_SIDE, int(round(side * config.style_scale))))
-            painting = painting_at(style_pixels[i], s_long, device)
+            painting = painting_at(style_pixels[i], s_long, device, smoothing.painting_filter == "bilinear")
             with torch.no_grad():
                 s_stats = net.features(painting, net_layers, reduce=lambda _n, f: layer_stats(f, kind))
                 for name in layer_w.keys() - s_stats.keys():
