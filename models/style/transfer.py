@@ -52,7 +52,8 @@ class StyleResult:
 
 
 PIXEL_WEIGHT = 1.0
-PIXEL_LAYERS = ("px1", "px2", "px4")  # models.style.losses.PIXEL_LAYERS (torch-free here)
+PIXEL_LAYERS = ("px1", "px2", "px4")  # derivative filters (models.style.losses.PIXEL_LAYERS, torch-free here)
+COLOUR_LAYER = "rgb4"  # the colours themselves at 1/4 size
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Smoothing:
     """How Adam's pixel noise is kept down. The first version averaged iterates (``ema_decay=0.85``) and
     smoothed RGB (``tv="rgb"``); the second matched only the covariance of the pixel filters
     (``pixel_sparse=False``); both resized the paintings with torch's antialiased bilinear
-    (``painting_filter="bilinear"``). bench/style_quality.py sets those back to measure before against
+    (``painting_filter="bilinear"``) and matched the palette only at the start (``pixel_colours=False``). bench/style_quality.py sets those back to measure before against
     after."""
 
     ema_decay: float = 0.0  # exponential moving average of the iterates; 0 = the iterate itself
@@ -68,6 +69,7 @@ class Smoothing:
     pixel_weight: float = PIXEL_WEIGHT  # weight of the full-resolution filter statistics (0: none)
     pixel_sparse: bool = True  # those statistics include the filters' absolute values (see losses.py)
     painting_filter: str = "lanczos"  # how paintings are resized per scale: "lanczos" or "bilinear"
+    pixel_colours: bool = True  # the palette (RGB mean and covariance) is a statistic too (see losses.py)
 
 
 SMOOTHING = Smoothing()
@@ -205,7 +207,9 @@ def _optimise(
     smoothing = SMOOTHING
     layer_w = dict(plan.style)
     layer_w.update({name: smoothing.pixel_weight for name in PIXEL_LAYERS if smoothing.pixel_weight > 0})
-    net_layers = [name for name in layer_w if name not in PIXEL_LAYERS]
+    if smoothing.pixel_colours and smoothing.pixel_weight > 0:
+        layer_w[COLOUR_LAYER] = smoothing.pixel_weight
+    net_layers = [name for name in layer_w if name not in (*PIXEL_LAYERS, COLOUR_LAYER)]
     # balance 0..1 maps to a content weight from x10 to x0.1 around the layer plan's default
     content_w = plan.content_weight * 10.0 ** (1.0 - 2.0 * config.balance)
     kind = config.loss

@@ -1,5 +1,6 @@
-"""The full-resolution detail statistics: absolute filter responses (sparsity), recomputed for backward
-on large images with the same gradient, and results whose detail is as sparse as the painting's."""
+"""The pixel-level statistics: absolute filter responses (sparsity), the palette, recomputed for backward
+on large images with the same gradient; results whose detail is as sparse as the painting's, paintings
+that keep their detail when reduced."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ def test_pixel_features_carry_their_absolute_values(name):
     assert plain.shape[1] == 9 and both.shape[1] == 18
     torch.testing.assert_close(both[:, :9], plain)
     torch.testing.assert_close(both[:, 9:], plain.abs())
+
+
+def test_colour_layer_is_the_box_averaged_picture():
+    x = torch.rand(1, 3, 20, 28)
+    torch.testing.assert_close(pixel_features(x, "rgb4"), torch.nn.functional.avg_pool2d(x, 4))
 
 
 def _photo(n: int = 96) -> np.ndarray:
@@ -68,6 +74,18 @@ def test_results_are_as_sparse_as_the_painting_only_with_the_absolute_statistics
     target = _sparsity(painting)
     assert _sparsity(photo) > 0.75 and target < 0.5
     assert found[True] < found[False] - 0.08  # covariance alone leaves grain; the absolute values don't
+
+
+def test_the_palette_statistic_keeps_the_paintings_colours(monkeypatch, short_preset):
+    photo, painting = _photo(), _flat_patches()
+    config = StyleConfig(size=96, quality="draft")
+    p = painting.reshape(-1, 3).astype(float)
+    off = {}
+    for colours in (False, True):
+        monkeypatch.setattr(transfer, "SMOOTHING", transfer.Smoothing(pixel_colours=colours))
+        r = drive(stylize(photo, [painting], config, threads=1)).image.reshape(-1, 3).astype(float)
+        off[colours] = (np.abs(r.mean(0) - p.mean(0)).sum(), np.abs(np.cov(r.T) - np.cov(p.T)).sum())
+    assert off[True][0] < off[False][0] and off[True][1] < 0.9 * off[False][1]
 
 
 def test_recomputed_pixel_features_give_the_same_result(monkeypatch):
