@@ -71,17 +71,23 @@ class SamplesTabMixin:
         grid.addWidget(self.strength_slider, 1, 1)
         grid.addWidget(self.strength_label, 1, 2)
         lay.addLayout(grid)
-        self.tileable_box = QCheckBox("Tileable")
-        self.tileable_box.setChecked(self.settings["tileable"])
-        self.tileable_box.setToolTip(TILEABLE_TIP)
-        lay.addWidget(self.tileable_box)
 
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Sixteen new seeds")
         self.back_button = QPushButton("Back")
         self.back_button.setEnabled(False)  # nothing to go back to yet
         self.page_label = QLabel()
-        _row(lay, self.refresh_button, self.back_button, self.page_label, stretch=self.page_label)
+        self.tileable_box = QCheckBox("Tileable")
+        self.tileable_box.setChecked(self.settings["tileable"])
+        self.tileable_box.setToolTip(TILEABLE_TIP)
+        _row(
+            lay,
+            self.refresh_button,
+            self.back_button,
+            self.tileable_box,
+            self.page_label,
+            stretch=self.page_label,
+        )
 
         self.grid = SampleGrid()
         lay.addWidget(self.grid)
