@@ -21,7 +21,6 @@ import io
 import json
 import os
 import posixpath
-import weakref
 import zipfile
 from collections.abc import Callable, Generator, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from atelier_common.errors import UserError
 from models.progress import Progress, drive
 from studio import __version__
 from studio.io._decode import MAX_PIXELS
+from studio.io.encode_cache import EncodeCache
 from studio.state.document import Document, Layer
 
 __all__ = [
@@ -90,44 +90,6 @@ def _png_bytes(pixels: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(pixels), mode).save(buffer, format="PNG", compress_level=4)
     return buffer.getvalue()
-
-
-class EncodeCache:
-    """What one writer encoded last, by the identity of the pixel arrays it came from, so that writing the
-    same document again (autosave) re-encodes only what changed.
-
-    A document never changes a pixel array in place (an edit, a crop or an undo puts another array in its
-    place), so the same array object means the same pixels; an entry holds only weak references to its
-    arrays and counts as a miss once one of them is gone. After each write the cache keeps only what that
-    write used (:meth:`finish`): the PNGs of one document, never a history of them. One writer at a time.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[Hashable, tuple[tuple[weakref.ref[np.ndarray], ...], Any]] = {}
-        self._used: dict[Hashable, tuple[tuple[weakref.ref[np.ndarray], ...], Any]] = {}
-
-    def get(self, arrays: tuple[np.ndarray, ...], detail: Hashable, make: Callable[[], Any]) -> Any:
-        """``make()``'s value for these arrays (and ``detail``: what else it depends on), made once."""
-        key = (tuple(id(a) for a in arrays), detail)
-        hit = self._entries.get(key) or self._used.get(key)
-        if hit is not None and all(ref() is a for ref, a in zip(hit[0], arrays, strict=True)):
-            value = hit[1]
-        else:
-            value = make()
-        self._used[key] = (tuple(weakref.ref(a) for a in arrays), value)
-        return value
-
-    def begin(self) -> None:
-        """A write starts (one that failed half-way leaves nothing behind to keep)."""
-        self._used = {}
-
-    def finish(self) -> None:
-        """A write is complete: forget what it did not use."""
-        self._entries, self._used = self._used, {}
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._used.clear()
 
 
 def _encode(
