@@ -22,7 +22,7 @@ from studio.panels.base import Panel
 from studio.panels.gan import jobs
 from studio.panels.gan.pages import PagesMixin
 from studio.panels.gan.sample_actions import SampleActions
-from studio.panels.gan.samples_tab import SEND_SIZES, SamplesTabMixin
+from studio.panels.gan.samples_tab import NOT_TILEABLE_TIP, SEND_SIZES, TILEABLE_TIP, SamplesTabMixin
 from studio.panels.gan.train_box import TRAIN_SIZES, TrainBox
 from studio.panels.gan.training import TrainController
 from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
@@ -36,6 +36,7 @@ class GanPanel(PagesMixin, SamplesTabMixin, Panel):
             Setting("model", ""),  # the path of the model chosen last
             Setting("truncation", 0.7, between(0.05, 1.5)),
             Setting("strength", 0.35, between(0.02, 1.5)),
+            Setting("tileable", False),  # off, as `gan sample` without --tileable
             Setting("seed", 0, between(0, 2**31)),  # the first seed of the page seen last
             Setting("send_size", 0, one_of((0, *SEND_SIZES))),  # 0: the open picture's size
             Setting("frames", 12, between(3, 120)),
@@ -67,6 +68,7 @@ class GanPanel(PagesMixin, SamplesTabMixin, Panel):
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
         self.truncation_slider.valueChanged.connect(self._on_truncation_changed)
         self.strength_slider.valueChanged.connect(self._on_strength_changed)
+        self.tileable_box.toggled.connect(self._on_tileable_toggled)
         self.refresh_button.clicked.connect(lambda: self.refresh())  # clicked passes a bool
         self.back_button.clicked.connect(self.back)
         self.grid.selection_changed.connect(self._on_grid_selection_changed)
@@ -104,6 +106,9 @@ class GanPanel(PagesMixin, SamplesTabMixin, Panel):
         path = self.model_path()
         self.settings.update(model=str(path) if path else "")
         self.trainer.set_resume_target(path if path and path != BUNDLED_MODEL and _trainable(path) else None)
+        spatial = path is not None and _spatial(path)
+        self.tileable_box.setEnabled(spatial)  # the setting is kept for the next spatial model
+        self.tileable_box.setToolTip(TILEABLE_TIP if spatial else NOT_TILEABLE_TIP)
         if self.page is not None:  # the same seeds through the newly chosen model (latents may not fit it)
             seeds = [int(r["seed"]) for r in self.page.recipes] if self._seed_page() else None
             self.page = None
@@ -120,6 +125,11 @@ class GanPanel(PagesMixin, SamplesTabMixin, Panel):
         if self.page is not None:
             self._render(self.page)
 
+    def _on_tileable_toggled(self, on: bool) -> None:
+        self.settings.update(tileable=on)
+        if self.page is not None:  # the same page, now wrapping at its edges (or not)
+            self._render(self.page)
+
     def _on_strength_changed(self) -> None:
         self.settings.update(strength=self.strength())
         self._update_labels()
@@ -131,13 +141,21 @@ class GanPanel(PagesMixin, SamplesTabMixin, Panel):
         self.show_variations(new_seed=True)
 
 
+def _arch(info: dict[str, Any]) -> dict[str, Any]:
+    return info["arch"] if isinstance(info.get("arch"), dict) else {}
+
+
 def _model_title(path: Path) -> str:
     info = read_info_or_empty(path)
-    arch = info.get("arch") if isinstance(info.get("arch"), dict) else {}
-    size = "any size" if arch.get("kind") == "spatial" else f"{info.get('resolution', '?')} px"
+    size = "any size" if _arch(info).get("kind") == "spatial" else f"{info.get('resolution', '?')} px"
     detail = f" ({size}, {info.get('steps', '?')} steps)" if info else ""
     return ("Paintings (bundled)" if path == BUNDLED_MODEL else path.stem) + detail
 
 
 def _trainable(path: Path) -> bool:
     return bool(read_info_or_empty(path).get("trainable"))
+
+
+def _spatial(path: Path) -> bool:
+    """A spatial model paints any size and can tile; the first engine's models paint fixed squares."""
+    return _arch(read_info_or_empty(path)).get("kind") == "spatial"

@@ -89,11 +89,12 @@ class PagesMixin:
         if path is None:
             return
         truncation, device, models = self.truncation(), self.ctx.preferences.device, self.models
+        tileable = self.tileable_box.isChecked()
         if self.trainer.running:
             self.note("GAN samples will appear when training stops (one torch job at a time).")
         self.start_job(
             "GAN samples",
-            lambda: jobs.render_page(models, path, spec, truncation, device),
+            lambda: jobs.render_page(models, path, spec, truncation, device, tileable=tileable),
             key=RENDER_KEY,
             pool="torch",
             done=self._on_render_done,

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -24,6 +25,11 @@ from studio.panels.gan.interp_strip import InterpolationStrip
 from studio.panels.gan.sample_grid import SampleGrid
 
 SEND_SIZES = (256, 512, 1024, 2048)
+TILEABLE_TIP = (
+    "Samples that repeat seamlessly at their edges, for patterns and backgrounds (as gan sample --tileable); "
+    "Save PNG and the interpolation keep it"
+)
+NOT_TILEABLE_TIP = "This model paints fixed squares, which cannot tile; a spatial model (the bundled one) can"
 
 
 def _slider(value: float, lo: int, hi: int) -> QSlider:
@@ -71,7 +77,17 @@ class SamplesTabMixin:
         self.back_button = QPushButton("Back")
         self.back_button.setEnabled(False)  # nothing to go back to yet
         self.page_label = QLabel()
-        _row(lay, self.refresh_button, self.back_button, self.page_label, stretch=self.page_label)
+        self.tileable_box = QCheckBox("Tileable")
+        self.tileable_box.setChecked(self.settings["tileable"])
+        self.tileable_box.setToolTip(TILEABLE_TIP)
+        _row(
+            lay,
+            self.refresh_button,
+            self.back_button,
+            self.tileable_box,
+            self.page_label,
+            stretch=self.page_label,
+        )
 
         self.grid = SampleGrid()
         lay.addWidget(self.grid)
