@@ -45,33 +45,36 @@ def composites(monkeypatch):
     return calls
 
 
-def _layered(qtbot, ctx):
+def _panel_over_layers(qtbot, ctx, composites, panel_class):
+    """``panel_class(ctx)`` over a picture with a layer, nothing running, no composite recorded yet."""
+    panel = panel_class(ctx)
+    qtbot.addWidget(panel)
     ctx.open_array(_picture(), "layered")
-    qtbot.waitUntil(lambda: not any(j.is_running for j in ctx.runner.jobs), timeout=20000)
+    _wait_idle(qtbot, ctx)
     ctx.add_result_layer("study", _layer())
-    doc = ctx.document()
-    doc.set_opacity(0, 0.8)
-    return doc
+    ctx.document().set_opacity(0, 0.8)
+    _wait_idle(qtbot, ctx)
+    composites.clear()
+    return panel, ctx.document()
 
 
 def _wait_idle(qtbot, ctx):
     qtbot.waitUntil(lambda: not any(j.is_running for j in ctx.runner.jobs), timeout=30000)
 
 
+def _off_the_ui_thread(composites) -> bool:
+    return bool(composites) and threading.main_thread() not in {thread for thread, _ in composites}
+
+
 def test_palette_extract_flattens_in_the_job(qtbot, ctx, composites):
     from models.palette import extract_palette_steps
     from studio.panels.palette_panel import PalettePanel
 
-    panel = PalettePanel(ctx)
-    qtbot.addWidget(panel)
-    doc = _layered(qtbot, ctx)
-    _wait_idle(qtbot, ctx)
-    composites.clear()
+    panel, doc = _panel_over_layers(qtbot, ctx, composites, PalettePanel)
     panel.extract_button.click()
     doc.set_visible(0, False)  # an edit right after the click: the job reads the picture as it was
     _wait_idle(qtbot, ctx)
-    assert composites, "the layered picture was never flattened"
-    assert threading.main_thread() not in {thread for thread, _ in composites}
+    assert _off_the_ui_thread(composites)
     doc.set_visible(0, True)
     expected = drive(extract_palette_steps(doc.flatten(), panel.config()))
     assert [(s.rgb, round(s.share, 6)) for s in panel.state.swatches] == [
@@ -86,18 +89,14 @@ def test_palette_extract_flattens_in_the_job(qtbot, ctx, composites):
     panel.recolor_box.setChecked(True)
     _wait_idle(qtbot, ctx)
     assert previews and previews[-1] is not None
-    assert composites and threading.main_thread() not in {thread for thread, _ in composites}
+    assert _off_the_ui_thread(composites)
     panel.recolor_box.setChecked(False)
 
 
 def test_the_eyedropper_composites_one_pixel(qtbot, ctx, composites):
     from studio.panels.palette_panel import PalettePanel
 
-    panel = PalettePanel(ctx)
-    qtbot.addWidget(panel)
-    doc = _layered(qtbot, ctx)
-    _wait_idle(qtbot, ctx)
-    composites.clear()
+    panel, doc = _panel_over_layers(qtbot, ctx, composites, PalettePanel)
     panel.pick_button.setChecked(True)
     ctx.canvas.pixel_picked.emit(150, 50)  # under the half-transparent blue
     assert composites and all(rows == 1 for _, rows in composites)
@@ -110,15 +109,10 @@ def test_composition_analyse_flattens_in_the_job(qtbot, ctx, composites):
     from studio.panels.composition_panel import CompositionPanel
     from studio.state.guides import FRAME_ASPECTS
 
-    panel = CompositionPanel(ctx)
-    qtbot.addWidget(panel)
-    doc = _layered(qtbot, ctx)
-    _wait_idle(qtbot, ctx)
-    composites.clear()
+    panel, doc = _panel_over_layers(qtbot, ctx, composites, CompositionPanel)
     panel.start_analysis()
     _wait_idle(qtbot, ctx)
-    assert composites, "the layered picture was never flattened"
-    assert threading.main_thread() not in {thread for thread, _ in composites}
+    assert _off_the_ui_thread(composites)
     expected = drive(analyse(doc.flatten(), AnalysisConfig(aspects=FRAME_ASPECTS)))
     assert panel.analysis is not None and panel.analysis.to_json() == expected.to_json()
 
