@@ -6,6 +6,7 @@ the extraction made when a picture opens is not an edit and pushes no undo step.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from models.palette import (
 from models.palette.color import rgb_to_hsv, rgb_to_lab
 from models.palette.extract import PaletteColor
 from models.palette.recolor import posterize_steps
+from models.progress import Progress
 from studio.context import AppContext
 from studio.io.saved_palettes import SavedPalettes
 from studio.jobs import Job
@@ -49,6 +51,12 @@ from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
 from studio.state.swatches import Swatch
 
 EXTRACT_KEY, RECOLOUR_KEY = "palette", "palette-recolour"
+
+
+def _ready(pixels: np.ndarray) -> Generator[Progress, None, np.ndarray]:
+    """A job step whose pixels are already at hand."""
+    yield from ()
+    return pixels
 
 
 def describe(rgb: tuple[int, int, int]) -> str:
@@ -173,24 +181,31 @@ class PalettePanel(Panel):
     def _has_pixels(self) -> bool:
         return self._source is not None or self.ctx.document() is not None
 
-    def _pixels(self) -> np.ndarray | None:
-        if self._source is not None:
-            return self._source
-        doc = self.ctx.document()
-        return None if doc is None else doc.flatten()
+    def _pixels_steps(self) -> Callable[[], Generator[Progress, None, np.ndarray]] | None:
+        """What a job reads its pixels with: the pixels sent by a request, or the document flattened in
+        the job (seconds on a layered 24 MP picture) from a snapshot taken now, so that later edits cannot
+        race it. None without either."""
+        source, doc = self._source, self.ctx.document()
+        if source is not None:
+            return lambda: _ready(source)
+        return None if doc is None else doc.snapshot().flatten_steps
 
     def extract(self, auto: bool = False) -> Job | None:
         """Recompute the palette in the job runner; a newer request cancels a stale one.
 
         ``auto`` (a picture was opened) replaces the palette without an undo step."""
-        pixels = self._pixels()
+        pixels = self._pixels_steps()
         if pixels is None:
             self.note("Open an image first.")
             return None
         config = self.config()
+
+        def steps() -> Generator[Progress, None, Any]:
+            return (yield from extract_palette_steps((yield from pixels()), config))
+
         return self.start_job(
             "Palette",
-            lambda: extract_palette_steps(pixels, config),
+            steps,
             key=EXTRACT_KEY,
             done=lambda result: self._on_extract_done(result, auto),
             failed=lambda message: self.note(f"Extraction failed ({message}); press Extract to try again."),
@@ -306,15 +321,26 @@ class PalettePanel(Panel):
         self.extract()
 
     def _on_canvas_pixel_picked(self, x: int, y: int) -> None:
-        pixels = self._pixels() if self.pick_button.isChecked() else None
-        if pixels is None or not (0 <= y < pixels.shape[0] and 0 <= x < pixels.shape[1]):
+        rgb = self._pick(x, y) if self.pick_button.isChecked() else None
+        if rgb is None:
             return
-        rgb = tuple(int(v) for v in pixels[y, x, :3])
         if self.state.contains_rgb(rgb):  # type: ignore[arg-type]
             self.ctx.status(f"{describe(rgb)} is already in the palette")  # type: ignore[arg-type]
             return
         self.ctx.palette_undo_stack.push(add_swatch_command(self.state, Swatch(rgb)))  # type: ignore[arg-type]
         self.note(describe(rgb) + "   (added)")  # type: ignore[arg-type]
+
+    def _pick(self, x: int, y: int) -> tuple[int, ...] | None:
+        """The colour at (x, y) of the requested pixels or the flattened document (one pixel composited,
+        not the whole picture); None outside."""
+        if self._source is not None:
+            pixels = self._source
+            inside = 0 <= y < pixels.shape[0] and 0 <= x < pixels.shape[1]
+            return tuple(int(v) for v in pixels[y, x, :3]) if inside else None
+        doc = self.ctx.document()
+        if doc is None or not (0 <= x < doc.size[0] and 0 <= y < doc.size[1]):
+            return None
+        return doc.pixel(x, y)[:3]
 
     # -- documents and requests -------------------------------------------------------------------
     def _on_document_opened(self) -> None:
@@ -364,10 +390,14 @@ class PalettePanel(Panel):
         doc = self.ctx.document()
         if doc is None or not len(self.state):
             return
-        pixels, pal = doc.flatten(), [s.rgb for s in self.state.swatches]
+        snapshot, pal = doc.snapshot(), [s.rgb for s in self.state.swatches]
+
+        def steps() -> Generator[Progress, None, Any]:
+            return (yield from posterize_steps((yield from snapshot.flatten_steps()), pal))
+
         self.start_job(
             "Recolour preview",
-            lambda: posterize_steps(pixels, pal),
+            steps,
             key=RECOLOUR_KEY,
             done=self._on_recolor_done,
         )
