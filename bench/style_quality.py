@@ -13,18 +13,24 @@ use no neural network, so backbones can be compared fairly:
   after Lanczos downscaling to 1/2 and 1/4) as a ratio to the painting's own at the same size: how crisp
   the strokes are. Targets at 512 px: 0.5–1.5, 0.8–1.25 and 0.85–1.2.
 
-Each pair is stylized twice with the default settings: ``before`` with the first version's smoothing
-(an average of iterates and TV on RGB) and ``after`` with today's (the last iterate, TV on chroma only,
-and statistics of fixed derivative filters at full, 1/2 and 1/4 size matched to the painting's).
-``--crops`` writes a sheet of 1:1 crops (photo | painting | before | after per pair): strokes vanish when
-an image is shrunk, so look at this one, not at the thumbnails.
+Each pair is stylized three times with the default settings: ``before`` with the first version's
+smoothing (an average of iterates and TV on RGB), ``previous`` with the second's (the last iterate, TV on
+chroma only, and the covariance of fixed derivative filters at full, 1/2 and 1/4 size matched to the
+painting's) and ``after`` with today's (those filters' absolute values matched too, so the detail is as
+sparse as the painting's: strokes and flat areas rather than grain; and the paintings reduced per scale
+with Lanczos, as the photo is, where the first two versions' bilinear resize softened them; and the
+palette matched as a statistic all along, not only at the start). ``--held-out PHOTO:PAINTING ...``
+measures pairs the settings were not tuned on in a second table. ``--crops`` writes a sheet of 1:1 crops
+(photo | painting | before | previous | after per pair): strokes vanish when an image is shrunk, so look
+at this one, not at the thumbnails.
 
 Reference rows, same run: the photo itself (no style) and a pure colour transfer of the photo (palette
 only, no texture): a stylization should beat both on texture, and the photo on colour. With VGG19 weights
 present (``torch.hub`` checkpoints folder), the classic backbone is measured too.
 
     .venv/bin/python bench/style_quality.py [--size 512] [--quality balanced] [--sheet docs/style_sheet.png]
-        [--crops docs/style_crops.png] [--no-before]
+        [--crops docs/style_crops.png] [--no-before] [--no-previous] [--pairs 1,3]
+        [--held-out PHOTO:PAINTING ...]
 """
 
 from __future__ import annotations
@@ -155,7 +161,13 @@ def colour_transfer(content: np.ndarray, style: np.ndarray) -> np.ndarray:
     return (out[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
 
 
-BEFORE = transfer.Smoothing(ema_decay=0.85, tv="rgb", pixel_weight=0.0)  # the first version
+# the first version
+BEFORE = transfer.Smoothing(ema_decay=0.85, tv="rgb", pixel_weight=0.0, painting_filter="bilinear")
+# the second: last iterate, TV on chroma, filter covariances only (Gaussian grain met them as well as
+# strokes), matched to paintings softened by a bilinear resize; the palette only matched at the start
+PREVIOUS = transfer.Smoothing(
+    pixel_weight=1.0, pixel_sparse=False, painting_filter="bilinear", pixel_colours=False
+)
 
 
 def _stylized(
@@ -171,31 +183,23 @@ def _stylized(
         transfer.SMOOTHING = saved
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--size", type=int, default=512)
-    parser.add_argument("--quality", default="balanced")
-    parser.add_argument("--sheet", help="write a content | style | result sheet (PNG) here")
-    parser.add_argument("--crops", help="write a sheet of 1:1 crops (photo | painting | before | after) here")
-    parser.add_argument("--no-before", action="store_true", help="skip the first version's smoothing")
-    parser.add_argument("--pairs", default="", help="only these pairs (1-based indices, e.g. 1,3)")
-    args = parser.parse_args()
-    import torch
+def _pair_label(content: Path, style: Path) -> str:
+    return f"{content.name} × {style.name}"
 
-    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
-    backbones = ["efficientnet-lite0"] + (["vgg19"] if backbone_available("vgg19") else [])
-    if len(backbones) == 1:
-        print("(no VGG19 ImageNet weights on this machine: the classic backbone is not measured)")
-    print(f"size={args.size} quality={args.quality} torch_threads={torch.get_num_threads()}")
+
+def measure(
+    pairs: list[tuple[Path, Path]], args: argparse.Namespace, backbones: list[str], title: str
+) -> list[list[np.ndarray]]:
+    """Stylize and measure each pair, print a table with its means; the crop rows (photo, painting,
+    results) come back."""
+    print(f"{title}:")
     print(f"{'pair':<44} {'method':<22} {'colour↓':>8} {'texture↓':>9} {'edges↑':>7} "
           f"{'band 1':>6} {'½':>5} {'¼':>5} {'s':>6}")  # fmt: skip
-    pairs = [PAIRS[int(i) - 1] for i in args.pairs.split(",") if i] or PAIRS
-    rows, crops, totals = [], [], {}
-    for content_name, style_name in pairs:
-        content = _fit(load_image(EXAMPLES / content_name).pixels, args.size)
-        style = load_image(STYLES / style_name, max_side=1024).pixels
+    crops, totals = [], {}
+    for content_path, style_path in pairs:
+        label = _pair_label(content_path, style_path)
+        content = _fit(load_image(content_path).pixels, args.size)
+        style = load_image(style_path, max_side=1024).pixels
         style_ref = _fit(style, args.size)
         ref_bands = band_contrast(style_ref)
         candidates = {
@@ -205,11 +209,16 @@ def main() -> None:
         timings = {}
         for backbone in backbones:
             cfg = StyleConfig(size=args.size, quality=args.quality, backbone=backbone)
-            if backbone == backbones[0] and not args.no_before:
-                candidates["before"], timings["before"] = _stylized(content, style, cfg, BEFORE)
+            if backbone == backbones[0]:
+                for name, smoothing, skip in (
+                    ("before", BEFORE, args.no_before),
+                    ("previous", PREVIOUS, args.no_previous),
+                ):
+                    if not skip:
+                        candidates[name], timings[name] = _stylized(content, style, cfg, smoothing)
             name = "after" if backbone == backbones[0] else backbone
             candidates[name], timings[name] = _stylized(content, style, cfg, transfer.SMOOTHING)
-        print(f"{content_name + ' × ' + style_name:<44} {'painting (band = abs)':<22} {'':>8} {'':>9} {'':>7} "
+        print(f"{label:<44} {'painting (band = abs)':<22} {'':>8} {'':>9} {'':>7} "
               f"{ref_bands[0]:6.1f} {ref_bands[1]:5.1f} {ref_bands[2]:5.1f}")  # fmt: skip
         for method, image in candidates.items():
             c = colour_distance(image, style_ref)
@@ -219,18 +228,63 @@ def main() -> None:
             totals.setdefault(method, []).append((c, tx, e, *b))
             secs = f"{timings[method]:6.1f}" if method in timings else ""
             print(
-                f"{content_name + ' × ' + style_name:<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f} "
+                f"{label:<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f} "
                 f"{b[0]:6.2f} {b[1]:5.2f} {b[2]:5.2f} {secs:>6}",
                 flush=True,
             )
-        rows.append((content, style, candidates["after"]))
-        crops.append([content, style_ref] + [candidates[k] for k in ("before", "after") if k in candidates])
+        results = [candidates[k] for k in ("before", "previous", "after") if k in candidates]
+        crops.append([content, style_ref, *results])
     print("mean over pairs:")
     for method, vals in totals.items():
         c, tx, e, b1, b2, b4 = np.mean(vals, axis=0)
         print(f"{'':<44} {method:<22} {c:8.3f} {tx:9.3f} {e:7.3f} {b1:6.2f} {b2:5.2f} {b4:5.2f}")
+    return crops
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--quality", default="balanced")
+    parser.add_argument("--sheet", help="write a content | style | result sheet (PNG) here")
+    parser.add_argument("--crops", help="write a sheet of 1:1 crops (photo | painting | results) here")
+    parser.add_argument("--no-before", action="store_true", help="skip the first version's smoothing")
+    parser.add_argument("--no-previous", action="store_true", help="skip the second version's statistics")
+    parser.add_argument(
+        "--pairs", default="", help="only these shelf pairs (1-based indices, e.g. 1,3; 0: none)"
+    )
+    parser.add_argument(
+        "--held-out",
+        nargs="*",
+        default=[],
+        metavar="PHOTO:PAINTING",
+        help="pairs of image files not on the shelf, measured in a second table (the settings were not "
+        "tuned on them)",
+    )
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
+    backbones = ["efficientnet-lite0"] + (["vgg19"] if backbone_available("vgg19") else [])
+    if len(backbones) == 1:
+        print("(no VGG19 ImageNet weights on this machine: the classic backbone is not measured)")
+    print(f"size={args.size} quality={args.quality} torch_threads={torch.get_num_threads()}")
+    chosen = [int(i) for i in args.pairs.split(",") if i]
+    shelf = [PAIRS[i - 1] for i in chosen if i > 0] if chosen else PAIRS
+    crops = []
+    if shelf:
+        crops = measure([(EXAMPLES / c, STYLES / s) for c, s in shelf], args, backbones, "shelf pairs")
+    held = []
+    for spec in args.held_out:
+        photo, sep, painting = spec.partition(":")
+        if not sep:
+            parser.error(f"--held-out takes PHOTO:PAINTING, got {spec!r}")
+        held.append((Path(photo), Path(painting)))
+    if held:
+        crops += measure(held, args, backbones, "held-out pairs")
     if args.sheet:
-        write_sheet(rows, Path(args.sheet))
+        write_sheet([(row[0], row[1], row[-1]) for row in crops], Path(args.sheet))
         print(f"sheet: {args.sheet}")
     if args.crops:
         write_crops(crops, Path(args.crops))

@@ -14,8 +14,10 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
+from torch.utils.checkpoint import checkpoint
 
 from models.style.losses import (
+    PIXEL_CHECKPOINT,
     PIXEL_LAYERS,
     Stats,
     Sums,
@@ -60,8 +62,10 @@ class ScaleProblem:
         tv_weight: float,
         tv_kind: str,
         kind: str,
+        pixel_sparse: bool = True,
     ) -> None:
         self.net = net
+        self.pixel_sparse = pixel_sparse  # the pixel layers also match their absolute values (losses.py)
         self.tiles = tiles
         self.regions = regions
         self.content_layers = content_layers
@@ -141,7 +145,7 @@ class ScaleProblem:
                 image = content_tile(tile)
                 self.net.features(image, self.layers, reduce=reduce)
                 for name in self.pixel_layers:
-                    reduce(name, pixel_features(image, name))
+                    reduce(name, pixel_features(image, name, self.pixel_sparse))
                 if not self.whole:
                     yield
             for name, (num, cnt) in norm.items():
@@ -167,7 +171,7 @@ class ScaleProblem:
                     image = image_tile(tile)
                     self.net.features(image, set(self.layer_w) - set(PIXEL_LAYERS), reduce=reduce_x)
                     for name in self.pixel_layers:
-                        reduce_x(name, pixel_features(image, name))
+                        reduce_x(name, pixel_features(image, name, self.pixel_sparse))
                     yield
 
     def _record(self, i: int, name: str, r: int, sums: Sums) -> None:
@@ -218,7 +222,12 @@ class ScaleProblem:
         x = x_tile.detach().requires_grad_(True)
         loss = features_loss(self.net, x, self.layers, layer_loss)
         for name in self.pixel_layers:
-            loss = loss + layer_loss(name, pixel_features(x, name))
+            if x.shape[-1] * x.shape[-2] > PIXEL_CHECKPOINT:  # keep x only; the features are recomputed
+                loss = loss + checkpoint(
+                    _pixel_loss, layer_loss, name, x, self.pixel_sparse, use_reentrant=False
+                )
+            else:
+                loss = loss + _pixel_loss(layer_loss, name, x, self.pixel_sparse)
         if core is None:
             loss = loss + self.tv_weight * self.tv(x)
         else:  # the core and one pixel beyond, so each neighbour pair is counted once over all tiles
@@ -236,6 +245,10 @@ class ScaleProblem:
 
     def _image_pixels(self) -> int:
         return sum((t.core[1] - t.core[0]) * (t.core[3] - t.core[2]) for t in self.tiles)
+
+
+def _pixel_loss(layer_loss: Callable[..., Any], name: str, x: torch.Tensor, sparse: bool) -> Any:
+    return layer_loss(name, pixel_features(x, name, sparse))
 
 
 def _as_float(st: Stats) -> Stats:

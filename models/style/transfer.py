@@ -53,17 +53,24 @@ class StyleResult:
 
 
 PIXEL_WEIGHT = 1.0
-PIXEL_LAYERS = ("px1", "px2", "px4")  # models.style.losses.PIXEL_LAYERS (torch-free here)
+PIXEL_LAYERS = ("px1", "px2", "px4")  # derivative filters (models.style.losses.PIXEL_LAYERS, torch-free here)
+COLOUR_LAYER = "rgb4"  # the colours themselves at 1/4 size
 
 
 @dataclass(frozen=True)
 class Smoothing:
     """How Adam's pixel noise is kept down. The first version averaged iterates (``ema_decay=0.85``) and
-    smoothed RGB (``tv="rgb"``); bench/style_quality.py sets that back to measure before against after."""
+    smoothed RGB (``tv="rgb"``); the second matched only the covariance of the pixel filters
+    (``pixel_sparse=False``); both resized the paintings with torch's antialiased bilinear
+    (``painting_filter="bilinear"``) and matched the palette only at the start (``pixel_colours=False``). bench/style_quality.py sets those back to measure before against
+    after."""
 
     ema_decay: float = 0.0  # exponential moving average of the iterates; 0 = the iterate itself
     tv: str = "chroma"  # total variation on "chroma" (Cb, Cr) or on "rgb"
     pixel_weight: float = PIXEL_WEIGHT  # weight of the full-resolution filter statistics (0: none)
+    pixel_sparse: bool = True  # those statistics include the filters' absolute values (see losses.py)
+    painting_filter: str = "lanczos"  # how paintings are resized per scale: "lanczos" or "bilinear"
+    pixel_colours: bool = True  # the palette (RGB mean and covariance) is a statistic too (see losses.py)
 
 
 SMOOTHING = Smoothing()
@@ -137,6 +144,22 @@ def _to_tensor(pixels: np.ndarray, device: str) -> Any:
     return torch.from_numpy(np.array(pixels, copy=True)).to(device).permute(2, 0, 1)[None].float() / 255.0
 
 
+def painting_at(pixels: np.ndarray, long_side: int, device: str, bilinear: bool = False) -> Any:
+    """A painting (HxWx3 uint8) as a (1, 3, h, w) tensor at ``long_side``, resized with the photo's Lanczos
+    filter: torch's antialiased bilinear (``bilinear``, the first versions) kept only 0.7 of a detailed
+    painting's local contrast, and that blur was what the pixel statistics then matched (results had 0.7
+    of the painting's detail; bench/style_quality.py)."""
+    w, h = fit_long_side(pixels.shape[1], pixels.shape[0], long_side)
+    if bilinear:
+        return _resized(_to_tensor(pixels, device), h, w)
+    return _to_tensor(resize(pixels, (w, h)), device)
+
+
+def _to_pixels(x: Any) -> np.ndarray:
+    """A (1, 3, H, W) tensor in [0, 1] as HxWx3 uint8."""
+    return (x[0].permute(1, 2, 0).clamp(0, 1) * 255.0).round().byte().cpu().numpy()
+
+
 def _resized(x: Any, h: int, w: int) -> Any:
     import torch.nn.functional as F
 
@@ -195,7 +218,9 @@ def _optimise(
     smoothing = SMOOTHING
     layer_w = dict(plan.style)
     layer_w.update({name: smoothing.pixel_weight for name in PIXEL_LAYERS if smoothing.pixel_weight > 0})
-    net_layers = [name for name in layer_w if name not in PIXEL_LAYERS]
+    if smoothing.pixel_colours and smoothing.pixel_weight > 0:
+        layer_w[COLOUR_LAYER] = smoothing.pixel_weight
+    net_layers = [name for name in layer_w if name not in (*PIXEL_LAYERS, COLOUR_LAYER)]
     # balance 0..1 maps to a content weight from x10 to x0.1 around the layer plan's default
     content_w = plan.content_weight * 10.0 ** (1.0 - 2.0 * config.balance)
     kind = config.loss
@@ -212,6 +237,7 @@ def _optimise(
         styles_full = [match_colors(s, photo_colors) for s in styles_full]
     group_colors = [color_stats([styles_full[i] for i, _ in g], [w for _, w in g]) for g in groups]
     del small
+    style_pixels = [_to_pixels(s) for s in styles_full] if config.preserve_colors else style_rgbs
 
     def mask_at(w: int, h: int) -> torch.Tensor | None:
         if mask_full is None:
@@ -272,14 +298,12 @@ def _optimise(
         target: dict[str, Any] = {}
         for i, s_w in group:
             yield Progress(step, total_steps, SETUP + "reading the painting")
-            s_img = styles_full[i]
             s_long = min(MAX_STYLE_SIDE, max(_MIN_STYLE_SIDE, int(round(side * config.style_scale))))
-            sw, sh = fit_long_side(s_img.shape[-1], s_img.shape[-2], s_long)
-            painting = _resized(s_img, sh, sw)
+            painting = painting_at(style_pixels[i], s_long, device, smoothing.painting_filter == "bilinear")
             with torch.no_grad():
                 s_stats = net.features(painting, net_layers, reduce=lambda _n, f: layer_stats(f, kind))
                 for name in layer_w.keys() - s_stats.keys():
-                    s_stats[name] = layer_stats(pixel_features(painting, name), kind)
+                    s_stats[name] = layer_stats(pixel_features(painting, name, smoothing.pixel_sparse), kind)
             for name in layer_w:
                 st = s_stats[name].scaled(s_w)
                 target[name] = st if name not in target else target[name] + st
@@ -327,6 +351,7 @@ def _optimise(
             plan.tv_weight * float(side),
             smoothing.tv,
             kind,
+            smoothing.pixel_sparse,
         )
 
         def content_tile(t: Any, content_np: np.ndarray = content_np) -> torch.Tensor:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from atelier_common.atomic import atomic_write_text
-from studio.io.ora import write_ora
+from studio.io.ora import EncodeCache, write_ora
 from studio.state.document import Document
 
 WORK_NAME = "work.ora"
@@ -56,6 +56,8 @@ class AutosaveSlot:
         self.root = Path(root)
         self.folder = self.root / f"session-{os.getpid()}-{secrets.token_hex(4)}"
         self._created = False
+        # The PNGs of the last autosave: an unchanged original or layer is not encoded again.
+        self._cache = EncodeCache()
 
     @property
     def work_path(self) -> Path:
@@ -71,7 +73,7 @@ class AutosaveSlot:
     def write(self, document: Document, extras: dict[str, Any] | None = None) -> Path:
         """Write the document (atomically: a kill mid-write leaves the previous autosave)."""
         self._ensure()
-        write_ora(self.work_path, document, extras)
+        write_ora(self.work_path, document, extras, cache=self._cache)
         width, height = document.size
         info = {
             "saved_at": time.time(),
@@ -93,6 +95,7 @@ class AutosaveSlot:
         """A normal close."""
         shutil.rmtree(self.folder, ignore_errors=True)
         self._created = False
+        self._cache.clear()
 
     def adopt(self, recovery: Recovery) -> None:
         """Take over a recovered file as this session's autosave, so a second crash keeps it too."""

@@ -22,7 +22,7 @@ import json
 import os
 import posixpath
 import zipfile
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,11 +36,13 @@ from atelier_common.errors import UserError
 from models.progress import Progress, drive
 from studio import __version__
 from studio.io._decode import MAX_PIXELS
+from studio.io.encode_cache import EncodeCache
 from studio.state.document import Document, Layer
 
 __all__ = [
     "EXTRAS_NAME",
     "MIMETYPE",
+    "EncodeCache",
     "OraProject",
     "ProjectError",
     "read_ora",
@@ -88,6 +90,22 @@ def _png_bytes(pixels: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(pixels), mode).save(buffer, format="PNG", compress_level=4)
     return buffer.getvalue()
+
+
+def _encode(
+    cache: EncodeCache | None, arrays: tuple[np.ndarray, ...], detail: Hashable, make: Callable[[], Any]
+) -> Any:
+    return make() if cache is None else cache.get(arrays, detail, make)
+
+
+def _layer_png(pixels: np.ndarray) -> tuple[bytes, int, int]:
+    part, x, y = trimmed(pixels)
+    return _png_bytes(part), x, y
+
+
+def _composite_pngs(document: Document) -> tuple[bytes, bytes]:
+    merged = document.flatten()
+    return _png_bytes(merged), _png_bytes(_thumbnail(merged))
 
 
 def trimmed(pixels: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -156,14 +174,20 @@ def write_ora_steps(
     extras: dict[str, Any] | None = None,
     *,
     protect: Iterable[str | os.PathLike[str]] = (),
+    cache: EncodeCache | None = None,
 ) -> Generator[Progress, None, Path]:
     """Write ``document`` as an OpenRaster file, atomically; a job-runner generator returning the path.
 
     ``extras`` (JSON-able) goes into ``atelier/project.json`` next to each layer's provenance. The
     document's arrays are only read, so a caller may snapshot a document and write it in another thread.
+    ``cache``: a writer that writes the same document again and again (autosave) passes its own
+    :class:`EncodeCache`, and layers, original and composite whose arrays are unchanged are not encoded
+    again; the file is the same either way.
     """
     target = Path(path)
     check_target(target, ".ora", protect)
+    if cache is not None:
+        cache.begin()
     layers = list(document.layers)
     total = len(layers) + 3
     width, height = document.size
@@ -174,17 +198,25 @@ def write_ora_steps(
     for number, layer in enumerate(reversed(layers)):  # stack.xml lists the top layer first
         yield Progress(number, total, f"Saving layer “{layer.name}”")
         src = f"data/layer{len(layers) - number:03d}.png"
-        part, x, y = trimmed(layer.image)
-        entries.append((src, _png_bytes(part)))
+        png, x, y = _encode(cache, (layer.image,), "layer", lambda image=layer.image: _layer_png(image))
+        entries.append((src, png))
         _layer_xml(stack, layer.name, src, x, y, layer.opacity, layer.visible)
         meta_layers.append({"src": src, "provenance": layer.provenance})
     yield Progress(len(layers), total, "Saving the original")
-    entries.append(("data/original.png", _png_bytes(document.image)))
+    entries.append(
+        (
+            "data/original.png",
+            _encode(cache, (document.image,), "original", lambda: _png_bytes(document.image)),
+        )
+    )
     _layer_xml(stack, "Original", "data/original.png", 0, 0, 1.0, True)
     yield Progress(len(layers) + 1, total, "Saving the composite")
-    merged = document.flatten()
-    entries.append(("mergedimage.png", _png_bytes(merged)))
-    entries.append(("Thumbnails/thumbnail.png", _png_bytes(_thumbnail(merged))))
+    # The composite depends on every array and on each layer's opacity and visibility.
+    look = ("composite", tuple((la.opacity, la.visible) for la in layers))
+    arrays = (document.image, *(la.image for la in layers))
+    merged_png, thumb_png = _encode(cache, arrays, look, lambda: _composite_pngs(document))
+    entries.append(("mergedimage.png", merged_png))
+    entries.append(("Thumbnails/thumbnail.png", thumb_png))
     meta = {
         "format": EXTRAS_FORMAT,
         "version": EXTRAS_VERSION,
@@ -208,6 +240,8 @@ def write_ora_steps(
                 archive.writestr(name, data, compress_type=kind)
 
     write_atomically(target, write)
+    if cache is not None:
+        cache.finish()
     yield Progress(total, total, f"Saved {target.name}")
     return target
 
@@ -218,9 +252,10 @@ def write_ora(
     extras: dict[str, Any] | None = None,
     *,
     protect: Iterable[str | os.PathLike[str]] = (),
+    cache: EncodeCache | None = None,
 ) -> Path:
     """See :func:`write_ora_steps`."""
-    return drive(write_ora_steps(path, document, extras, protect=protect))
+    return drive(write_ora_steps(path, document, extras, protect=protect, cache=cache))
 
 
 # -- reading ------------------------------------------------------------------------------------------

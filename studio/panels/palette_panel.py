@@ -6,43 +6,29 @@ the extraction made when a picture opens is not an edit and pushes no undo step.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSlider,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from models.palette import (
-    HARMONIES,
-    MOODS,
-    SORTS,
-    WHEELS,
-    PaletteConfig,
-    extract_palette_steps,
-    sort_colors,
-)
+from models.palette import HARMONIES, MOODS, SORTS, WHEELS, PaletteConfig, extract_palette_steps, sort_colors
 from models.palette.color import rgb_to_hsv, rgb_to_lab
 from models.palette.extract import PaletteColor
 from models.palette.recolor import posterize_steps
+from models.progress import Progress
 from studio.context import AppContext
 from studio.io.saved_palettes import SavedPalettes
 from studio.jobs import Job
 from studio.panels.base import Panel
+from studio.panels.palette.canvas_tools import CanvasTools
 from studio.panels.palette.commands import SetSwatchesCommand, add_swatch_command, remove_swatch_command
 from studio.panels.palette.files import PaletteFiles
 from studio.panels.palette.harmony_box import HarmonyBox
+from studio.panels.palette.options import ExtractOptions
+from studio.panels.palette.source import PixelSource
 from studio.panels.palette.swatches import SwatchList
 from studio.state.palette import PaletteState
 from studio.state.panel_settings import Setting, SettingsSpec, between, one_of
@@ -78,16 +64,13 @@ class PalettePanel(Panel):
         super().__init__(ctx, parent)
         self.state = PaletteState()
         self.region: tuple[int, int, int, int] | None = None
-        self._source: np.ndarray | None = None  # pixels sent by ctx.request_palette, else the document
+        self.source = PixelSource(ctx.document)
         self.files = PaletteFiles(ctx, self.state, SavedPalettes(Path(ctx.data_dir()) / "palettes"))
         self._build()
         self.state.changed.connect(self.message.clear)  # a note about the palette as it was goes stale
         self.state.changed.connect(self._on_state_changed)
         ctx.document_opened.connect(self._on_document_opened)
         ctx.palette_requested.connect(self._on_palette_requested)
-        ctx.canvas.region_selected.connect(self._on_canvas_region_selected)
-        ctx.canvas.pixel_picked.connect(self._on_canvas_pixel_picked)
-        ctx.canvas.tool_changed.connect(self._on_canvas_tool_changed)
         ctx.project_extras[self.SETTINGS.section] = self.project_state
         self._on_state_changed()
 
@@ -97,38 +80,15 @@ class PalettePanel(Panel):
         source = QHBoxLayout()
         self.extract_button = QPushButton("Extract")
         self.extract_button.setToolTip("Take the colours of the whole image")
-        self.region_button = QPushButton("Region")
-        self.region_button.setCheckable(True)
-        self.region_button.setToolTip("Drag a rectangle on the canvas to take its colours")
-        self.pick_button = QPushButton("Eyedropper")
-        self.pick_button.setCheckable(True)
-        self.pick_button.setToolTip("Click the canvas to add that pixel's colour")
+        self.tools = CanvasTools(self.ctx.canvas, self)
+        self.region_button, self.pick_button = self.tools.region_button, self.tools.pick_button
         for w in (self.extract_button, self.region_button, self.pick_button):
             source.addWidget(w)
         layout.addLayout(source)
-
-        grid = QGridLayout()
-        self.count_slider = QSlider(Qt.Orientation.Horizontal)
-        self.count_slider.setRange(2, 16)
-        self.count_slider.setValue(int(self.settings["colors"]))
-        self.count_label = QLabel()
-        self.auto_box = QCheckBox("Auto")
-        self.auto_box.setChecked(bool(self.settings["auto"]))
-        self.mood_combo = QComboBox()
-        self.mood_combo.addItems(["any mood", *MOODS])
-        self.mood_combo.setCurrentText(self.settings["mood"] or "any mood")
-        self.sort_combo = QComboBox()
-        self.sort_combo.addItems(list(SORTS))
-        self.sort_combo.setCurrentText(self.settings["sort"])
-        grid.addWidget(QLabel("Colours"), 0, 0)
-        grid.addWidget(self.count_slider, 0, 1)
-        grid.addWidget(self.count_label, 0, 2)
-        grid.addWidget(self.auto_box, 0, 3)
-        grid.addWidget(QLabel("Mood"), 1, 0)
-        grid.addWidget(self.mood_combo, 1, 1)
-        grid.addWidget(QLabel("Sort"), 1, 2)
-        grid.addWidget(self.sort_combo, 1, 3)
-        layout.addLayout(grid)
+        self.options = ExtractOptions(self.settings.as_dict())
+        self.count_slider, self.auto_box = self.options.count_slider, self.options.auto_box
+        self.mood_combo, self.sort_combo = self.options.mood_combo, self.options.sort_combo
+        layout.addWidget(self.options)
 
         self.swatch_list = SwatchList()
         layout.addWidget(self.swatch_list)
@@ -148,8 +108,8 @@ class PalettePanel(Panel):
         layout.addWidget(self.files)
 
         self.extract_button.clicked.connect(self._on_extract_clicked)
-        self.region_button.toggled.connect(self._on_region_toggled)
-        self.pick_button.toggled.connect(self._on_pick_toggled)
+        self.tools.region_chosen.connect(self._on_region_chosen)
+        self.tools.pixel_chosen.connect(self._on_pixel_chosen)
         self.count_slider.valueChanged.connect(self._on_count_changed)
         self.auto_box.toggled.connect(self._on_auto_toggled)
         self.mood_combo.currentTextChanged.connect(self._on_option_changed)
@@ -158,39 +118,27 @@ class PalettePanel(Panel):
         self.remove_button.clicked.connect(self._on_remove_clicked)
         self.recolor_box.toggled.connect(self._on_recolor_toggled)
         self.harmony.changed.connect(self._on_harmony_changed)
-        self._update_count_label()
 
     # -- extraction -------------------------------------------------------------------------------
     def config(self) -> PaletteConfig:
-        mood = self.mood_combo.currentText()
-        return PaletteConfig(
-            colors=None if self.auto_box.isChecked() else self.count_slider.value(),
-            mood=None if mood == "any mood" else mood,
-            region=self.region,
-            sort=self.sort_combo.currentText(),
-        )
-
-    def _has_pixels(self) -> bool:
-        return self._source is not None or self.ctx.document() is not None
-
-    def _pixels(self) -> np.ndarray | None:
-        if self._source is not None:
-            return self._source
-        doc = self.ctx.document()
-        return None if doc is None else doc.flatten()
+        return self.options.config(self.region)
 
     def extract(self, auto: bool = False) -> Job | None:
         """Recompute the palette in the job runner; a newer request cancels a stale one.
 
         ``auto`` (a picture was opened) replaces the palette without an undo step."""
-        pixels = self._pixels()
+        pixels = self.source.steps()
         if pixels is None:
             self.note("Open an image first.")
             return None
         config = self.config()
+
+        def steps() -> Generator[Progress, None, Any]:
+            return (yield from extract_palette_steps((yield from pixels()), config))
+
         return self.start_job(
             "Palette",
-            lambda: extract_palette_steps(pixels, config),
+            steps,
             key=EXTRACT_KEY,
             done=lambda result: self._on_extract_done(result, auto),
             failed=lambda message: self.note(f"Extraction failed ({message}); press Extract to try again."),
@@ -225,31 +173,26 @@ class PalettePanel(Panel):
         i = self.swatch_list.selected
         return swatches[i].rgb if 0 <= i < len(swatches) else swatches[0].rgb
 
-    def _update_count_label(self) -> None:
-        self.count_label.setText("auto" if self.auto_box.isChecked() else str(self.count_slider.value()))
-        self.count_slider.setEnabled(not self.auto_box.isChecked())
-
     # -- option slots -----------------------------------------------------------------------------
     def _on_extract_clicked(self) -> None:
         self.region = None
         self.extract()
 
     def _on_count_changed(self, value: int) -> None:
-        self._update_count_label()
+        self.options.update_count_label()
         self.settings.update(colors=value)
-        if self._has_pixels():
+        if self.source.has_pixels():
             self.extract()
 
     def _on_auto_toggled(self, checked: bool) -> None:
-        self._update_count_label()
+        self.options.update_count_label()
         self.settings.update(auto=checked)
-        if self._has_pixels():
+        if self.source.has_pixels():
             self.extract()
 
     def _on_option_changed(self, _text: str) -> None:
-        mood = self.mood_combo.currentText()
-        self.settings.update(mood="" if mood == "any mood" else mood)
-        if self._has_pixels():
+        self.settings.update(mood=self.options.mood())
+        if self.source.has_pixels():
             self.extract()
 
     def _on_sort_changed(self, key: str) -> None:
@@ -279,37 +222,15 @@ class PalettePanel(Panel):
             self.remove_button.setEnabled(False)
 
     # -- canvas tools -----------------------------------------------------------------------------
-    def _on_region_toggled(self, checked: bool) -> None:
-        self._take_tool("select_rect", checked, other=self.pick_button)
-
-    def _on_pick_toggled(self, checked: bool) -> None:
-        self._take_tool("pick", checked, other=self.region_button)
-
-    def _take_tool(self, tool: str, checked: bool, other: QPushButton) -> None:
-        """A tool button on: the canvas takes that tool (the other button goes off); off: back to pan."""
-        if checked:
-            other.setChecked(False)
-            self.ctx.canvas.set_tool(tool)
-        elif self.ctx.canvas.tool == tool:
-            self.ctx.canvas.set_tool("pan")
-
-    def _on_canvas_tool_changed(self, tool: str) -> None:
-        # another panel took the canvas tool: our buttons follow
-        self.region_button.setChecked(tool == "select_rect" and self.region_button.isChecked())
-        self.pick_button.setChecked(tool == "pick" and self.pick_button.isChecked())
-
-    def _on_canvas_region_selected(self, rect: QRect) -> None:
-        if not self.region_button.isChecked() or rect.width() <= 0 or rect.height() <= 0:
-            return
-        self.region = (rect.x(), rect.y(), rect.width(), rect.height())
-        self._source = None
+    def _on_region_chosen(self, x: int, y: int, w: int, h: int) -> None:
+        self.region = (x, y, w, h)
+        self.source.requested = None
         self.extract()
 
-    def _on_canvas_pixel_picked(self, x: int, y: int) -> None:
-        pixels = self._pixels() if self.pick_button.isChecked() else None
-        if pixels is None or not (0 <= y < pixels.shape[0] and 0 <= x < pixels.shape[1]):
+    def _on_pixel_chosen(self, x: int, y: int) -> None:
+        rgb = self.source.pick(x, y)
+        if rgb is None:
             return
-        rgb = tuple(int(v) for v in pixels[y, x, :3])
         if self.state.contains_rgb(rgb):  # type: ignore[arg-type]
             self.ctx.status(f"{describe(rgb)} is already in the palette")  # type: ignore[arg-type]
             return
@@ -318,7 +239,7 @@ class PalettePanel(Panel):
 
     # -- documents and requests -------------------------------------------------------------------
     def _on_document_opened(self) -> None:
-        self._source = None
+        self.source.requested = None
         self.region = None
         doc = self.ctx.document()
         if doc is None:
@@ -348,7 +269,7 @@ class PalettePanel(Panel):
         return True
 
     def _on_palette_requested(self, pixels: Any) -> None:
-        self._source = np.ascontiguousarray(pixels)
+        self.source.requested = np.ascontiguousarray(pixels)
         self.region = None
         self.extract()
 
@@ -364,10 +285,14 @@ class PalettePanel(Panel):
         doc = self.ctx.document()
         if doc is None or not len(self.state):
             return
-        pixels, pal = doc.flatten(), [s.rgb for s in self.state.swatches]
+        snapshot, pal = doc.snapshot(), [s.rgb for s in self.state.swatches]
+
+        def steps() -> Generator[Progress, None, Any]:
+            return (yield from posterize_steps((yield from snapshot.flatten_steps()), pal))
+
         self.start_job(
             "Recolour preview",
-            lambda: posterize_steps(pixels, pal),
+            steps,
             key=RECOLOUR_KEY,
             done=self._on_recolor_done,
         )

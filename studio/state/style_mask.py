@@ -7,7 +7,13 @@ resizes it to the output anyway), with a short undo history of whole snapshots.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from models.progress import Progress
 
 MASK_SIDE = 2048
 UNDO_DEPTH = 30
@@ -88,18 +94,18 @@ class StyleMask:
         return not self.pixels.any()
 
 
-def subject_map(pixels: np.ndarray, background: bool = False) -> np.ndarray:
+def subject_map_steps(pixels: np.ndarray, background: bool = False) -> Generator[Progress, None, np.ndarray]:
     """A soft 0..1 map of the picture's main subject (or, with ``background``, of everything else), from
-    the composition analysis' saliency: above the level where it finds its subject, with soft edges."""
-    from scipy.ndimage import gaussian_filter
+    the composition analysis: the people when it finds faces (each head and the figure below it), else
+    the salient object; the edge fades over a few per cent of the subject's size. A job-runner generator."""
+    from models.composition.regions import subject_region
 
-    from models.composition.saliency import ANALYSIS_SIDE, downsample, saliency_map
-
-    sal = saliency_map(downsample(np.asarray(pixels), ANALYSIS_SIDE))
-    if float(sal.max()) <= 0.0:
-        subject = np.zeros_like(sal)
-    else:
-        threshold = float(sal.mean()) + 0.4 * (float(sal.max()) - float(sal.mean()))  # as find_subjects
-        subject = (sal >= threshold).astype(np.float32)
-        subject = np.clip(gaussian_filter(subject, 1.5) * 1.5, 0.0, 1.0)
+    subject = yield from subject_region(np.asarray(pixels))
     return 1.0 - subject if background else subject
+
+
+def subject_map(pixels: np.ndarray, background: bool = False) -> np.ndarray:
+    """:func:`subject_map_steps` run to the end."""
+    from models.progress import drive
+
+    return drive(subject_map_steps(pixels, background))

@@ -294,3 +294,50 @@ def test_first_show_draws_the_grid_and_back_waits_for_a_history(qtbot, ctx, tiny
     p.refresh_button.click()
     assert p.back_button.isEnabled()
     _wait_idle(qtbot, ctx)
+
+
+def _seam(pixels):
+    """The step across the wrap-around edges (left|right and top|bottom), relative to the steps inside."""
+    p = pixels.astype(float)
+    inside = (np.abs(np.diff(p, axis=1)).mean() + np.abs(np.diff(p, axis=0)).mean()) / 2
+    wrap = (np.abs(p[:, 0] - p[:, -1]).mean() + np.abs(p[0] - p[-1]).mean()) / 2
+    return wrap / inside
+
+
+def test_tileable_toggle_makes_the_samples_periodic(qtbot, ctx, panel, spatial_model):
+    from models.gan import GanModel
+
+    assert not panel.tileable_box.isChecked() and ctx.preferences.sections["gan"]["tileable"] is False
+    assert not panel.tileable_box.isEnabled()  # the tiny first-engine model paints fixed squares
+    panel.reload_models(select=str(spatial_model))
+    assert panel.tileable_box.isEnabled()
+    panel.refresh(seeds=list(range(16)))
+    qtbot.waitUntil(
+        lambda: len(panel.grid.samples) == 16 and panel.grid.samples[0].pixels.shape[0] == 256, timeout=30000
+    )
+    _wait_idle(qtbot, ctx)
+    plain = [s.pixels.copy() for s in panel.grid.samples[:4]]
+    assert not any(s.tileable for s in panel.grid.samples)
+
+    panel.tileable_box.setChecked(True)
+    qtbot.waitUntil(lambda: all(s.tileable for s in panel.grid.samples), timeout=30000)
+    _wait_idle(qtbot, ctx)
+    assert ctx.preferences.sections["gan"]["tileable"] is True
+    engine = GanModel.load(spatial_model, device="cpu")
+    for seed in range(4):
+        sample = panel.grid.samples[seed]
+        assert sample.recipe == {"seed": seed}
+        # What the CLI's `gan sample --tileable` paints for this seed, pixel for pixel.
+        expected = engine.sample([seed], panel.truncation(), size=256, tileable=True)[0].pixels
+        assert np.array_equal(sample.pixels, expected)
+        # Tiled 2×2 it shows no seam: the wrap-around steps are like the steps inside; the plain one's are not.
+        assert _seam(sample.pixels) < 1.5
+        assert _seam(sample.pixels) < _seam(plain[seed])
+        tiled = np.tile(sample.pixels, (2, 2, 1)).astype(float)
+        rows = np.abs(np.diff(tiled, axis=0)).mean(axis=(1, 2))
+        assert rows[255] < 1.5 * np.median(rows)  # the row where the copies meet is not a seam
+
+    panel.tileable_box.setChecked(False)  # and back: the plain samples again
+    qtbot.waitUntil(lambda: not any(s.tileable for s in panel.grid.samples), timeout=30000)
+    assert np.array_equal(panel.grid.samples[0].pixels, plain[0])
+    _wait_idle(qtbot, ctx)

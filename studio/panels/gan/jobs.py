@@ -92,9 +92,12 @@ def render_page(
     truncation: float,
     device: str = "auto",
     chunk: int = 4,
+    tileable: bool = False,
 ) -> Generator[Progress, None, list[Any]]:
     """Render a page (a :class:`PageSpec`, or a zero-argument callable making one in this thread) into
-    ``GanSample``s, a few images per yield so that a newer request cancels it quickly."""
+    ``GanSample``s, a few images per yield so that a newer request cancels it quickly. ``tileable``: the
+    samples wrap seamlessly at their edges, as ``gan sample --tileable`` (spatial models; the first
+    engine's fixed squares ignore it)."""
     from models.gan import GanSample
 
     yield Progress(0, 1, "loading model")
@@ -106,14 +109,15 @@ def render_page(
     from models.gan.sampling import root_seed
 
     size = GRID_SIZE if model.spatial else None
+    tileable = bool(tileable and model.spatial)
     for i in range(0, n, chunk):
         yield Progress(i, n, "sampling")
         recipes = spec.recipes[i : i + chunk]
         seeds = [root_seed(r) for r in recipes]
-        pixels = model.render(spec.latents[i : i + chunk], truncation, size=size, noise_seeds=seeds)
+        latents = spec.latents[i : i + chunk]
+        pixels = model.render(latents, truncation, size=size, tileable=tileable, noise_seeds=seeds)
         out += [
-            GanSample(p, z, truncation, r)
-            for p, z, r in zip(pixels, spec.latents[i : i + chunk], recipes, strict=True)
+            GanSample(p, z, truncation, r, tileable) for p, z, r in zip(pixels, latents, recipes, strict=True)
         ]
     yield Progress(n, n, "done")
     return out
@@ -122,7 +126,7 @@ def render_page(
 def interpolate(
     models: ModelCache, path: str | Path, a: Any, b: Any, frames: int, truncation: float, device: str = "auto"
 ) -> Generator[Progress, None, np.ndarray]:
-    """Frames from sample ``a`` to ``b`` (N×H×W×3), rendered a few at a time."""
+    """Frames from sample ``a`` to ``b`` (N×H×W×3), rendered a few at a time (tileable when ``a`` is)."""
     from models.gan.sampling import root_seed, slerp
 
     yield Progress(0, frames, "loading model")
@@ -134,7 +138,9 @@ def interpolate(
     for i in range(0, frames, 4):
         yield Progress(i, frames, "interpolating")
         chunk = latents[i : i + 4]
-        out.append(model.render(chunk, truncation, size=size, noise_seeds=noise[: len(chunk)]))
+        out.append(
+            model.render(chunk, truncation, size=size, tileable=a.tileable, noise_seeds=noise[: len(chunk)])
+        )
     return np.concatenate(out)
 
 

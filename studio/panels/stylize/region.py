@@ -178,16 +178,13 @@ class RegionEditor:
         self.canvas.update()
 
     def _find_subject(self, background: bool) -> None:
-        from studio.state.style_mask import subject_map
+        from studio.state.style_mask import subject_map_steps
 
         pixels = self._pixels
         mask = self.mask
 
         def steps() -> Any:
-            from models.progress import Progress
-
-            yield Progress(0, 1, "Finding the subject")
-            return subject_map(pixels, background=background)
+            return subject_map_steps(pixels, background=background)
 
         def done(weights: np.ndarray) -> None:
             if mask is self.mask and mask is not None:
