@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from models.backbones.memory import share_one_heap
 from studio.commands._common import CliError
 
 COMMANDS: dict[str, str] = {
@@ -61,10 +60,6 @@ def _wants_cli(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Before any thread exists: the window's job threads allocate from the main heap, where the style
-    # engine keeps freed activations for its next step instead of faulting in fresh pages
-    # (models.backbones.memory); a thread's own arena would map and unmap every large tensor.
-    share_one_heap()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not _wants_cli(args_list):
         return _start_gui(args_list)

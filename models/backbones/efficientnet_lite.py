@@ -299,26 +299,16 @@ class EfficientNetLite0(nn.Module):
         return {k: taps[k] for k in wanted}
 
     def features_loss(
-        self,
-        x: torch.Tensor,
-        layers: Iterable[str],
-        loss_fn: Callable[[str, torch.Tensor], torch.Tensor],
-        release_memory: bool = True,
+        self, x: torch.Tensor, layers: Iterable[str], loss_fn: Callable[[str, torch.Tensor], torch.Tensor]
     ) -> torch.Tensor:
         """Sum of ``loss_fn(name, activation)`` over ``layers``, with one checkpointed segment per block.
 
         Same value and gradient as applying ``loss_fn`` to :meth:`features`, but only block boundaries are
         kept for backward (each block is recomputed then): large images need a fraction of the memory.
-        ``release_memory``: return the heap's free pages before recomputing a large segment (see
-        ``_TRIM_ELEMENTS``).
         """
         from torch.utils.checkpoint import checkpoint
 
         wanted = set(layers)
-
-        def release_before(inp: torch.Tensor) -> None:  # a large segment recomputed for backward
-            if release_memory and torch.is_grad_enabled() and inp.numel() > _TRIM_ELEMENTS:
-                release_free_memory()
 
         def taps_loss(taps: dict[str, torch.Tensor]) -> torch.Tensor:
             total = x.new_zeros(())  # a new one each time: a segment's outputs must be its own tensors
@@ -327,13 +317,15 @@ class EfficientNetLite0(nn.Module):
             return total
 
         def stem(inp: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            release_before(inp)
+            if torch.is_grad_enabled() and inp.numel() > _TRIM_ELEMENTS:
+                release_free_memory()
             h = _relu6_(self._bn0(self._stem_pad.conv(self.normalize(inp), self._conv_stem)))
             return h, taps_loss({"stem": h})
 
         def block_segment(i: int) -> Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
             def run(inp: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-                release_before(inp)
+                if torch.is_grad_enabled() and inp.numel() > _TRIM_ELEMENTS:  # recomputing for backward
+                    release_free_memory()
                 taps: dict[str, torch.Tensor] = {}
                 h = self._blocks[i](inp, taps, f"b{i}")
                 taps[f"b{i}"] = h

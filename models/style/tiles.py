@@ -17,11 +17,7 @@ from dataclasses import dataclass
 # Above this many pixels a scale is optimised on tiles. 2048 px images (2048 x 1365, or square) still run
 # whole: their memory was measured and fits (bench/style_bench.py --memory).
 TILE_PIXELS = 2048 * 2048
-# Long side of a core, px: a tile is then at most 1024 px a side. The engine keeps the heap's freed pages
-# between tiles (models.backbones.memory.keep_freed_memory), which costs a tile of 1216 px about 0.35 GB
-# more at its peak than fresh mappings did; tiles this size peak where the old 1216 px ones did, for
-# about 10 % more computation in the overlaps and none of the page faults.
-TILE_CORE = 832
+TILE_CORE = 1024  # long side of a core, px
 TILE_MARGIN = 96  # context on each side, px (the deep style layers' receptive field mostly lies within)
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from models.backbones.memory import keep_freed_memory
 from models.device import configure_threads, resolve_device
 from models.progress import SETUP, Progress
 from models.style.adam import PixelAdam
@@ -132,10 +131,7 @@ def stylize(
         return StyleResult(photo, provenance, 0.0, 0, ("the mask is all black: the photo is unchanged",))
     if device == "cpu":
         configure_threads(threads)
-    # A step allocates and frees gigabytes of activations: kept in the heap, the next step reuses them
-    # instead of having the kernel fault in and zero fresh pages (see models.backbones.memory).
-    with keep_freed_memory():
-        return (yield from _optimise(rgb, alpha, style_rgbs, weight_map, config, device))
+    return (yield from _optimise(rgb, alpha, style_rgbs, weight_map, config, device))
 
 
 def _to_tensor(pixels: np.ndarray, device: str) -> Any:
@@ -174,18 +170,11 @@ CHECKPOINT_PIXELS = 1024 * 768
 _FINISH_ROWS = 256  # the output is converted to uint8 in bands of rows: at 6000 px a whole copy is 0.4 GB
 
 
-def _features_loss(net: Any, x: Any, layers: set[str], layer_loss: Any, release_memory: bool = True) -> Any:
+def _features_loss(net: Any, x: Any, layers: set[str], layer_loss: Any) -> Any:
     if x.shape[-1] * x.shape[-2] > CHECKPOINT_PIXELS and hasattr(net, "features_loss"):
-        return net.features_loss(x, layers, layer_loss, release_memory=release_memory)
+        return net.features_loss(x, layers, layer_loss)
     feats = net.features(x, layers)
     return sum(layer_loss(name, feat) for name, feat in feats.items())
-
-
-def _tile_features_loss(net: Any, x: Any, layers: set[str], layer_loss: Any) -> Any:
-    """A tile's pass keeps the heap's free pages: one tile's passes reuse the last one's, and returning
-    them before each large recomputation (as a whole image does) made tiles' peak higher, not lower (a
-    1216×1100 tile: 2.27 GB with, 2.13 GB without; 303 000 page faults against 2 600)."""
-    return _features_loss(net, x, layers, layer_loss, release_memory=False)
 
 
 def _optimise(
@@ -363,7 +352,6 @@ def _optimise(
         for i, _ in enumerate(problem.prepare(content_tile, image_tile, config.strength)):
             yield Progress(step, total_steps, SETUP + f"{label}, tile {i + 1}/{len(tiles)}", None, None)
         del content_np
-        release_free_memory()  # the set-up passes' free pages, scattered between the targets they left
         opt = PixelAdam(x, lr=preset.lr if scale_index == 0 else preset.lr * 0.6)
         tile_grad: torch.Tensor | None = None
         for _ in range(n_steps):
@@ -374,7 +362,7 @@ def _optimise(
                 tile_grad = grad
                 for i, t in enumerate(tiles):
                     sl = (..., slice(t.y0, t.y1), slice(t.x0, t.x1))
-                    grad[sl] += problem.tile_gradient(i, x[sl], _tile_features_loss)
+                    grad[sl] += problem.tile_gradient(i, x[sl], _features_loss)
                     yield Progress(step, total_steps, f"{label}, tile {i + 1}/{len(tiles)}", None, None)
             opt.step(grad)
             del grad

@@ -180,20 +180,3 @@ def test_previews_of_coarse_scales_are_bounded_and_the_last_scale_is_full_size(m
         "48": (24, 48, 4),
     }  # working size, ≥ 20, then full
     assert result.image.shape == (24, 48, 4) and (reports[-1].preview == result.image).all()
-
-
-def test_the_optimisation_keeps_freed_memory_and_lets_go_when_done_or_stopped():
-    """Every step runs inside models.backbones.memory.keep_freed_memory (a step reuses the pages the last
-    one freed); a finished or a stopped run leaves it."""
-    from models.backbones import memory
-
-    seen: list[bool] = []
-    drive(stylize(_content(), [_stripes()], TINY), lambda r: seen.append(r.setting_up or memory.keeping()))
-    assert seen and all(seen)
-    assert not memory.keeping()
-    gen = stylize(_content(), [_stripes()], TINY)
-    while next(gen).setting_up:
-        pass
-    assert memory.keeping()
-    gen.close()  # Stop
-    assert not memory.keeping()
