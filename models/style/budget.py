@@ -4,6 +4,8 @@ cannot hold it (torch-free, so the panel and the CLI can ask before a job starts
 The figures are models fitted to runs measured with bench/style_bench.py (2 CPU cores; see its
 docstring): memory grows with the pixels of the largest scale (whole up to ``TILE_PIXELS``, then per-pixel
 buffers of the whole image plus one tile's activations); time with steps x pixels summed over the scales.
+Calibration points, Draft on 2 quiet cores (peak resident memory, wall time): 2048 px 2.14 GiB;
+4096x2725 2.62 GiB, 672 s; 6000x3991 3.60 GiB, 2028 s.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from models.style.tiles import TILE_CORE, TILE_MARGIN, TILE_PIXELS, is_tiled
 GB = 1024**3
 FLOOR_GB = 0.6  # torch, the backbone, the paintings' statistics
 WHOLE_GB_PER_MPX = 0.56  # activations and gradients of a whole image (checkpointed), per megapixel
-TILED_BYTES_PER_PX = 64  # image, Adam's two moments, the summed gradient, content targets, per pixel
+TILE_GB_PER_MPX = 0.79  # one tile's activations and gradients, per megapixel of the tile with its margins
+TILED_BYTES_PER_PX = 82  # image, Adam's two moments, the summed gradient, content targets, per pixel
+# Tiled scales cost more per pixel-step than whole ones: margins are computed twice, and large tensors are
+# mapped and faulted in afresh by glibc on every step (system time).
+TILED_TIME_FACTOR = 2.1
 CPU_S_PER_MPX_STEP = 2.4  # one thread, one step over a megapixel (forward + backward), EfficientNet-Lite0
 CUDA_SPEEDUP = 40.0
 VGG19_COST = 6.0  # VGG19 steps cost about this many EfficientNet-Lite0 steps
@@ -45,7 +51,7 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     mpx = out_w * out_h / 1e6
     if is_tiled(out_h, out_w):
         tile_mpx = (TILE_CORE + 2 * TILE_MARGIN) ** 2 / 1e6
-        peak = FLOOR_GB * GB + WHOLE_GB_PER_MPX * tile_mpx * GB + TILED_BYTES_PER_PX * out_w * out_h
+        peak = FLOOR_GB * GB + TILE_GB_PER_MPX * tile_mpx * GB + TILED_BYTES_PER_PX * out_w * out_h
         tiled = True
     else:
         peak = (FLOOR_GB + WHOLE_GB_PER_MPX * mpx) * GB
@@ -56,7 +62,7 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     work = 0.0
     for side, steps in scale_plan(max(out_w, out_h), PRESETS[config.quality]):
         w, h = fit_long_side(out_w, out_h, side)
-        factor = overlap if w * h > TILE_PIXELS else 1.0
+        factor = overlap * TILED_TIME_FACTOR if w * h > TILE_PIXELS else 1.0
         work += steps * w * h / 1e6 * factor
     seconds = work * CPU_S_PER_MPX_STEP
     if config.backbone == "vgg19":

@@ -95,7 +95,9 @@ def test_tiled_runs_report_each_tile_and_a_bounded_preview(monkeypatch, tiny_pre
 def test_print_sizes_are_estimated_and_refused_when_memory_is_short(monkeypatch):
     est = estimate(6000, 4000, StyleConfig(size=6000, quality="draft"))
     assert est.tiled and (est.width, est.height) == (6000, 4000)
-    assert 1.5 * 1024**3 < est.peak_bytes < 3 * 1024**3  # the budget: within 3 GB
+    # within 10 % of the measured run (models/style/budget.py: 6000x3991 Draft, 3.60 GiB, 2028 s on 2 cores)
+    assert 3.25 * 1024**3 < est.peak_bytes < 3.95 * 1024**3
+    assert 1800 < estimate(6000, 4000, StyleConfig(size=6000, quality="draft"), threads=2).seconds < 2300
     small = estimate(600, 400, StyleConfig(size=512, quality="draft"))
     assert not small.tiled and small.peak_bytes < est.peak_bytes and small.seconds < est.seconds
 
