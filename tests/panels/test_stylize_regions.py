@@ -93,3 +93,13 @@ def test_subject_and_two_paintings(qtbot, ctx, stylize_panel):
     assert panel.start(two) is not None
     _wait_idle(qtbot, ctx)
     assert ctx.document().layers[0].provenance["mask"] == "regions"
+
+
+def test_only_a_drawn_mask_shows_the_undo_and_clear_row(stylize_panel):
+    region = stylize_panel.region
+    shown = set()
+    for key in ("whole", "paint", "rect", "subject", "background"):
+        _where(stylize_panel, key)
+        if region.form.isRowVisible(1):
+            shown.add(key)
+    assert shown == {"paint", "rect"}  # a found subject has no strokes to undo

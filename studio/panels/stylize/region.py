@@ -129,7 +129,8 @@ class RegionControls(QWidget):
         painting = self.where() == "paint"
         for w in (self.brush_button, self.eraser_button):
             w.setVisible(painting)
-        self.form.setRowVisible(1, self.where() != "whole")  # the tools (undo, clear; brush, eraser)
+        # the tools (undo, clear; brush, eraser) edit a drawn mask; a found subject has nothing to undo
+        self.form.setRowVisible(1, self.where() in ("paint", "rect"))
         self.form.setRowVisible(2, painting)  # brush size
         self.form.setRowVisible(3, self.where() != "whole")  # second painting outside
         if emit:
