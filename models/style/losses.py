@@ -211,9 +211,9 @@ def weighted_sums(feat: torch.Tensor, weight: torch.Tensor | None = None) -> Sum
     return Sums(s0, s1, s2)
 
 
-# Pixel-level statistics. Full-resolution texture: the backbone's finest tap has stride 2, so nothing it sees constrains the
-# image's pixel-level detail, which Adam then leaves as noise (or TV smooths away). Fixed derivative
-# filters on each RGB channel at full, 1/2 and 1/4 size give statistics of that detail to match: their
+# Pixel-level statistics. Full-resolution texture: the backbone's finest tap has stride 2, so nothing it
+# sees constrains the image's pixel-level detail, which Adam then leaves as noise (or TV smooths away).
+# Fixed derivative filters on each RGB channel at full, 1/2 and 1/4 size give statistics of that detail to match: their
 # covariance (how much detail, in which directions and colours) and the means and covariance of their
 # absolute values (how it is spread). Covariance alone is met as well by Gaussian noise as by a
 # painting's flat areas and sharp edges; a painting's responses are sparse (heavy-tailed, as in the

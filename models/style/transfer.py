@@ -61,8 +61,8 @@ class Smoothing:
     """How Adam's pixel noise is kept down. The first version averaged iterates (``ema_decay=0.85``) and
     smoothed RGB (``tv="rgb"``); the second matched only the covariance of the pixel filters
     (``pixel_sparse=False``); both resized the paintings with torch's antialiased bilinear
-    (``painting_filter="bilinear"``) and matched the palette only at the start (``pixel_colours=False``). bench/style_quality.py sets those back to measure before against
-    after."""
+    (``painting_filter="bilinear"``) and matched the palette only at the start (``pixel_colours=False``).
+    bench/style_quality.py sets those back to measure before against after."""
 
     ema_decay: float = 0.0  # exponential moving average of the iterates; 0 = the iterate itself
     tv: str = "chroma"  # total variation on "chroma" (Cb, Cr) or on "rgb"
@@ -268,7 +268,7 @@ def _optimise(
                 if m is not None:
                     mb = m[y : y + _FINISH_ROWS]
                     band = mb * band + (1.0 - mb) * p
-            pixels[y : y + _FINISH_ROWS] = (band[0].permute(1, 2, 0).clamp(0, 1) * 255.0).round().byte().cpu()
+            pixels[y : y + _FINISH_ROWS] = _to_pixels(band)
         if alpha is not None:
             pixels = np.dstack([pixels, alpha if (w, h) == (out_w, out_h) else resize(alpha, (w, h))])
         return pixels
