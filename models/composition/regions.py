@@ -7,7 +7,7 @@ head-and-shoulders shape that widens into a torso), refined by OpenCV's GrabCut 
 opencv-python-headless; nothing is downloaded) so the region follows the figure's own outline and may run
 on down a standing figure. Without a face it is the salient objects, their outline refined the same way.
 The edge is blurred over a few per cent of the subject's size, so a style fades in rather than stopping
-at a hard line. Without OpenCV the figure is the prior shape itself.
+at a hard line.
 """
 
 from __future__ import annotations
@@ -60,12 +60,10 @@ def _grabcut(
     rgb: np.ndarray, prior: np.ndarray, maybe: np.ndarray, sure: np.ndarray
 ) -> Generator[Progress, None, np.ndarray | None]:
     """GrabCut's foreground, started from ``prior`` (probable foreground), ``maybe`` (probable background,
-    where the subject may go on) and ``sure`` foreground; the rest is background. None when OpenCV is
-    missing or the cut fails. One iteration per yield (about 0.15 s each at 256 px)."""
-    try:
-        import cv2
-    except ImportError:
-        return None
+    where the subject may go on) and ``sure`` foreground; the rest is background. None when the cut
+    fails. One iteration per yield (about 0.15 s each at 256 px)."""
+    import cv2
+
     near = ndimage.binary_dilation(prior, iterations=max(2, round(0.08 * max(prior.shape))))
     mask = np.full(prior.shape, cv2.GC_BGD, np.uint8)
     mask[near | maybe] = cv2.GC_PR_BGD
