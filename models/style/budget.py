@@ -2,10 +2,12 @@
 cannot hold it (torch-free, so the panel and the CLI can ask before a job starts).
 
 The figures are models fitted to runs measured with bench/style_bench.py (2 CPU cores; see its
-docstring): memory grows with the pixels of the largest scale (whole up to ``TILE_PIXELS``, then per-pixel
-buffers of the whole image plus one tile's activations); time with steps x pixels summed over the scales.
+docstring): memory grows with the pixels of the largest scale (whole up to ``TILE_PIXELS``; above it a
+fixed part, one tile's passes among them, plus per-pixel buffers of the whole image), and it is never
+less than the largest whole scale before it needs; time grows with steps x pixels summed over the scales.
 Calibration points, Draft on 2 quiet cores (peak resident memory, wall time): 2048 px 2.14 GiB;
-4096x2725 2.62 GiB, 672 s; 6000x3991 3.60 GiB, 2028 s.
+4096x2725 2.17 GiB, 552 s; 6000x3991 2.61 GiB, 1552 s (640 px tile cores, Adam's moments and the summed
+gradient in bfloat16; with 1024 px cores and float32 they were 2.62 GiB, 672 s and 3.60 GiB, 2028 s).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from models.style.tiles import TILE_CORE, TILE_MARGIN, TILE_PIXELS, is_tiled
 GB = 1024**3
 FLOOR_GB = 0.6  # torch, the backbone, the paintings' statistics
 WHOLE_GB_PER_MPX = 0.56  # activations and gradients of a whole image (checkpointed), per megapixel
-TILE_GB_PER_MPX = 0.79  # one tile's activations and gradients, per megapixel of the tile with its margins
-TILED_BYTES_PER_PX = 82  # image, Adam's two moments, the summed gradient, content targets, per pixel
-# Tiled scales cost more per pixel-step than whole ones: margins are computed twice, and large tensors are
-# mapped and faulted in afresh by glibc on every step (system time).
-TILED_TIME_FACTOR = 2.1
+# Tiled: torch, the backbone, the paintings' statistics, one tile's passes and what the heap keeps of them
+TILED_FIXED_GB = 1.78
+TILED_BYTES_PER_PX = 37  # the image, Adam's moments and the summed gradient, content targets, the photo
+# Tiled scales cost more per pixel-step than whole ones, besides their margins (counted apart): a tile's
+# tensors are mapped and faulted in afresh after each tile hands its memory back (system time).
+TILED_TIME_FACTOR = 1.35
 CPU_S_PER_MPX_STEP = 2.4  # one thread, one step over a megapixel (forward + backward), EfficientNet-Lite0
 CUDA_SPEEDUP = 40.0
 VGG19_COST = 6.0  # VGG19 steps cost about this many EfficientNet-Lite0 steps
@@ -50,8 +53,11 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     out_w, out_h = fit_long_side(width, height, config.size)
     mpx = out_w * out_h / 1e6
     if is_tiled(out_h, out_w):
-        tile_mpx = (TILE_CORE + 2 * TILE_MARGIN) ** 2 / 1e6
-        peak = FLOOR_GB * GB + TILE_GB_PER_MPX * tile_mpx * GB + TILED_BYTES_PER_PX * out_w * out_h
+        whole_mpx = max(w * h for w, h in _sizes(out_w, out_h, config) if w * h <= TILE_PIXELS) / 1e6
+        peak = max(
+            TILED_FIXED_GB * GB + TILED_BYTES_PER_PX * out_w * out_h,
+            (FLOOR_GB + WHOLE_GB_PER_MPX * whole_mpx) * GB,  # the largest scale that still runs whole
+        )
         tiled = True
     else:
         peak = (FLOOR_GB + WHOLE_GB_PER_MPX * mpx) * GB
@@ -73,6 +79,12 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     else:
         seconds /= max(1, threads or os.cpu_count() or 1) ** 0.8  # threads do not scale perfectly
     return Estimate(out_w, out_h, int(peak), seconds, tiled)
+
+
+def _sizes(out_w: int, out_h: int, config: StyleConfig) -> list[tuple[int, int]]:
+    """(width, height) of every scale, coarse to fine."""
+    plan = scale_plan(max(out_w, out_h), PRESETS[config.quality])
+    return [fit_long_side(out_w, out_h, side) for side, _steps in plan]
 
 
 def available_bytes(device: str = "cpu") -> int | None:

@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
+from models.backbones.memory import release_free_memory
 from models.style.losses import (
     PIXEL_CHECKPOINT,
     PIXEL_LAYERS,
@@ -45,6 +46,7 @@ class Region:
 @dataclass
 class _TileState:
     content: dict[str, torch.Tensor] = field(default_factory=dict)  # content layer targets
+    boxes: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # where they lie (tiles)
     sums: dict[tuple[str, int], Sums] = field(default_factory=dict)  # latest style sums (layer, region)
 
 
@@ -129,8 +131,13 @@ class ScaleProblem:
                     state: Any = state,
                 ) -> None:
                     if name in self.content_layers:
-                        state.content[name] = feat if store is None else feat.to(store)
                         wc = self._at(core, feat)
+                        if store is None:
+                            state.content[name] = feat
+                        else:  # only the positions the core weighs: a margin's target is never used
+                            box = _support(wc, feat.shape[-2:])
+                            state.content[name] = feat[..., box[0] : box[1], box[2] : box[3]].to(store)
+                            state.boxes[name] = box
                         sq = feat.square().sum(1).flatten()
                         num = float(sq.sum() if wc is None else (sq * wc).sum())
                         cnt = float(sq.numel() if wc is None else wc.sum()) * feat.shape[1]
@@ -147,6 +154,7 @@ class ScaleProblem:
                 for name in self.pixel_layers:
                     reduce(name, pixel_features(image, name, self.pixel_sparse))
                 if not self.whole:
+                    release_free_memory()
                     yield
             for name, (num, cnt) in norm.items():
                 self.content_norm[name] = num / max(cnt, 1.0)
@@ -172,17 +180,22 @@ class ScaleProblem:
                     self.net.features(image, set(self.layer_w) - set(PIXEL_LAYERS), reduce=reduce_x)
                     for name in self.pixel_layers:
                         reduce_x(name, pixel_features(image, name, self.pixel_sparse))
+                    release_free_memory()
                     yield
 
     def _record(self, i: int, name: str, r: int, sums: Sums) -> None:
+        """Tile ``i``'s latest sums, kept in float32 (a tile's are 2.5 MB in float64 and a 6000 px print
+        has 70 tiles); the totals stay float64 and add and subtract exactly what is kept."""
         key = (name, r)
         old = self.states[i].sums.get(key)
-        self.states[i].sums[key] = sums
+        kept = Sums(sums.s0.float(), sums.s1.float(), sums.s2.float())
+        self.states[i].sums[key] = kept
+        new = kept.detached()  # float64
         total = self.totals.get(key)
         if total is None:
-            self.totals[key] = sums
+            self.totals[key] = new
         else:
-            self.totals[key] = total + sums if old is None else total - old + sums
+            self.totals[key] = total + new if old is None else total - old.detached() + new
 
     # -- one tile's loss and gradient -------------------------------------------------------------------
     def tile_gradient(self, i: int, x_tile: torch.Tensor, features_loss: Callable[..., Any]) -> torch.Tensor:
@@ -199,9 +212,11 @@ class ScaleProblem:
                 if core is None:
                     total = total + self.content_w * content_loss(feat, target)
                 else:
+                    y0, y1, x0, x1 = state.boxes[name]
                     wc = self._at(core, feat)
                     assert wc is not None
-                    sq = (feat - target).square().sum(1).flatten()
+                    wc = wc.view(feat.shape[-2:])[y0:y1, x0:x1].flatten()
+                    sq = (feat[..., y0:y1, x0:x1] - target).square().sum(1).flatten()
                     count = self.content_count[name]
                     total = total + self.content_w * (sq * wc).sum() / count / (
                         self.content_norm[name] + 1e-8
@@ -213,7 +228,7 @@ class ScaleProblem:
                     sums = weighted_sums(feat, self._at(weights[r], feat))
                     fresh[(name, r)] = sums.detached()
                     if not self.whole:
-                        others = self.totals[(name, r)] - state.sums[(name, r)]
+                        others = self.totals[(name, r)] - state.sums[(name, r)].detached()
                         sums = sums + Sums(others.s0.to(feat), others.s1.to(feat), others.s2.to(feat))
                     loss = style_loss(sums.stats(self.kind), region.target[name], self.kind)
                     total = total + self.layer_w[name] * region.area * loss
@@ -241,10 +256,24 @@ class ScaleProblem:
         for (name, r), sums in fresh.items():
             self._record(i, name, r, sums)
         assert x.grad is not None
+        if not self.whole:
+            release_free_memory()
         return x.grad
 
     def _image_pixels(self) -> int:
         return sum((t.core[1] - t.core[0]) * (t.core[3] - t.core[2]) for t in self.tiles)
+
+
+def _support(weight: torch.Tensor | None, shape: Any) -> tuple[int, int, int, int]:
+    """The rows and columns ``(y0, y1, x0, x1)`` of a flattened position weight that are not all zero."""
+    h, w = int(shape[0]), int(shape[1])
+    if weight is None:
+        return 0, h, 0, w
+    nz = weight.view(h, w) > 0
+    rows, cols = nz.any(1).nonzero().flatten(), nz.any(0).nonzero().flatten()
+    if rows.numel() == 0:
+        return 0, 0, 0, 0
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
 def _pixel_loss(layer_loss: Callable[..., Any], name: str, x: torch.Tensor, sparse: bool) -> Any:

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 # Above this many pixels a scale is optimised on tiles. 2048 px images (2048 x 1365, or square) still run
 # whole: their memory was measured and fits (bench/style_bench.py --memory).
 TILE_PIXELS = 2048 * 2048
-TILE_CORE = 1024  # long side of a core, px
+# Cores of 640 px: a tile's passes peak about 0.6 GB above the image's own buffers (1024 px cores: 0.9 GB),
+# and fewer of their tensors are mapped afresh and faulted in on every pass: one 4096 px step (margins
+# included) took 25 % less time than with 1024 px cores, 512 px cores gained no more (bench/style_bench.py).
+TILE_CORE = 640  # long side of a core, px
 TILE_MARGIN = 96  # context on each side, px (the deep style layers' receptive field mostly lies within)
 
 
