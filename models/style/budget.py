@@ -4,7 +4,8 @@ cannot hold it (torch-free, so the panel and the CLI can ask before a job starts
 The figures are models fitted to runs measured with bench/style_bench.py (2 CPU cores; see its
 docstring): memory grows with the pixels of the largest scale (whole up to ``TILE_PIXELS``; above it a
 fixed part, one tile's passes among them, plus per-pixel buffers of the whole image), and it is never
-less than the largest whole scale before it needs; time grows with steps x pixels summed over the scales.
+less than the largest scale run whole before it needs (models/style/tiles.py: ``scale_is_tiled``); time
+grows with steps x pixels summed over the scales.
 Calibration points, Draft on 2 quiet cores (peak resident memory, wall time): 2048 px 2.14 GiB;
 4096x2725 2.17 GiB, 552 s; 6000x3991 2.61 GiB, 1552 s (640 px tile cores, Adam's moments and the summed
 gradient in bfloat16; with 1024 px cores and float32 they were 2.62 GiB, 672 s and 3.60 GiB, 2028 s).
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from models.style.config import PRESETS, StyleConfig, scale_plan
 from models.style.images import fit_long_side
-from models.style.tiles import TILE_CORE, TILE_MARGIN, TILE_PIXELS, is_tiled
+from models.style.tiles import TILE_CORE, TILE_MARGIN, is_tiled, scale_is_tiled
 
 GB = 1024**3
 FLOOR_GB = 0.6  # torch, the backbone, the paintings' statistics
@@ -53,7 +54,9 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     out_w, out_h = fit_long_side(width, height, config.size)
     mpx = out_w * out_h / 1e6
     if is_tiled(out_h, out_w):
-        whole_mpx = max(w * h for w, h in _sizes(out_w, out_h, config) if w * h <= TILE_PIXELS) / 1e6
+        sizes = _sizes(out_w, out_h, config)
+        whole = [w * h for w, h in sizes if not scale_is_tiled(h, w, out_h, out_w)]
+        whole_mpx = max(whole, default=0) / 1e6
         peak = max(
             TILED_FIXED_GB * GB + TILED_BYTES_PER_PX * out_w * out_h,
             (FLOOR_GB + WHOLE_GB_PER_MPX * whole_mpx) * GB,  # the largest scale that still runs whole
@@ -68,7 +71,7 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     work = 0.0
     for side, steps in scale_plan(max(out_w, out_h), PRESETS[config.quality]):
         w, h = fit_long_side(out_w, out_h, side)
-        factor = overlap * TILED_TIME_FACTOR if w * h > TILE_PIXELS else 1.0
+        factor = overlap * TILED_TIME_FACTOR if scale_is_tiled(h, w, out_h, out_w) else 1.0
         work += steps * w * h / 1e6 * factor
     seconds = work * CPU_S_PER_MPX_STEP
     if config.backbone == "vgg19":

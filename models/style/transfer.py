@@ -31,7 +31,7 @@ from models.style.images import (
     rgb_for_engine,
     split_alpha,
 )
-from models.style.tiles import tile_grid
+from models.style.tiles import scale_is_tiled, tile_grid
 
 PREVIEW_INTERVAL_S = 0.5
 PREVIEW_SIDE = 1024  # previews of the coarse scales are at most this long (the output size if smaller)
@@ -305,7 +305,7 @@ def _optimise(
     ema: torch.Tensor | None = None
     for scale_index, (side, n_steps) in enumerate(scales):
         w, h = fit_long_side(out_w, out_h, side)
-        tiles = tile_grid(h, w)
+        tiles = tile_grid(h, w, tiled=scale_is_tiled(h, w, out_h, out_w))
         last = scale_index == len(scales) - 1
         label = f"scale {scale_index + 1}/{len(scales)} ({w}×{h})"
         release_free_memory()  # what the last scale's passes left in the heap (see backbones.memory)

@@ -112,3 +112,24 @@ def test_print_sizes_are_estimated_and_refused_when_memory_is_short(monkeypatch)
         ValueError, match=r"6000×4000 result needs about .* GB of memory and this machine has 0.5 GB"
     ):
         next(gen)
+
+
+def test_a_print_run_tiles_its_large_earlier_scales_too(monkeypatch, tiny_preset):
+    # real sizes: a square print's 2048 x 2048 scale (2.76 GiB whole, measured) runs on tiles; a 3:2
+    # print's 2048 x 1365 scale and a 2048 x 2048 result run whole
+    assert tiles.scale_is_tiled(2048, 2048, 3000, 3000)
+    assert not tiles.scale_is_tiled(1365, 2048, 3991, 6000)
+    assert not tiles.scale_is_tiled(2048, 2048, 2048, 2048)
+    assert tiles.scale_is_tiled(3000, 3000, 3000, 3000)
+    square = estimate(512, 512, StyleConfig(size=3000, quality="draft"))
+    assert square.peak_bytes < estimate(512, 512, StyleConfig(size=2048, quality="draft")).peak_bytes
+
+    # the engine follows it: a tiny print whose earlier scale is above the print limit
+    monkeypatch.setattr(tiles, "TILE_PIXELS", 48 * 32)
+    monkeypatch.setattr(tiles, "PRINT_WHOLE_PIXELS", 24 * 16)
+    monkeypatch.setattr(tiles, "TILE_CORE", 24)
+    monkeypatch.setattr(tiles, "TILE_MARGIN", 12)
+    reports = []
+    drive(stylize(_photo(), [_painting()], StyleConfig(size=96, quality="draft")), reports.append)
+    assert any("(48×32), tile 4/4" in r.message for r in reports)  # the earlier scale on tiles too
+    assert any("(96×64), tile" in r.message for r in reports)
