@@ -17,9 +17,11 @@ from dataclasses import dataclass
 # Above this many pixels a scale is optimised on tiles. 2048 px images (2048 x 1365, or square) still run
 # whole: their memory was measured and fits (bench/style_bench.py --memory).
 TILE_PIXELS = 2048 * 2048
-# Cores of 640 px: a tile's passes peak about 0.6 GB above the image's own buffers (1024 px cores: 0.9 GB),
-# and fewer of their tensors are mapped afresh and faulted in on every pass: one 4096 px step (margins
-# included) took 25 % less time than with 1024 px cores, 512 px cores gained no more (bench/style_bench.py).
+# Cores of 640 px (bench/style_tile_probe.py, one step of the last scale): smaller tiles need less memory
+# for their passes (at 4096 px a tile's passes rose 1.0 GiB above the rest with 1024 px cores, 0.8 with 768,
+# 0.5 with 512) and their tensors are more often reused than mapped afresh and faulted in, so the step was
+# faster too, margins included (68 s with 1024 px cores, 51 s with 768, 56 s with 512). At 6000 px the
+# peak was 2.37 GiB with 640 px cores and 2.54 with 768.
 TILE_CORE = 640  # long side of a core, px
 TILE_MARGIN = 96  # context on each side, px (the deep style layers' receptive field mostly lies within)
 # In a print run (its last scale tiled) the scales before the last are tiled above this many pixels: the
