@@ -6,7 +6,7 @@ subprocess, and prints the peak resident memory (VmHWM), wall time, user and sys
 minor page faults. It is how the tile core (models/style/tiles.py) was chosen; whole runs
 (bench/style_bench.py --memory-child N) are what the memory estimate is calibrated on.
 
-    .venv/bin/python bench/style_tile_probe.py [--size 4096] [--cores 1024,768,640,512]
+    .venv/bin/python bench/style_tile_probe.py [--size 4096] [--cores 1024,768,640,512] [--thread]
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def child(size: int, core: int) -> None:
+def child(size: int, core: int, in_thread: bool) -> None:
     import numpy as np
     import torch
 
@@ -41,7 +42,16 @@ def child(size: int, core: int) -> None:
     style = np.asarray(load_image(STYLES / "picabia_udnie.jpg").pixels)
     before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
-    drive(transfer.stylize(content, [style], StyleConfig(size=size, quality="draft"), threads=os.cpu_count()))
+    threads = max(1, (os.cpu_count() or 1) - (1 if in_thread else 0))  # the window keeps a core for its UI
+    config = StyleConfig(size=size, quality="draft")
+    if in_thread:  # as the window runs it: on a worker thread (glibc gives it its own malloc arena)
+        worker = threading.Thread(
+            target=lambda: drive(transfer.stylize(content, [style], config, threads=threads))
+        )
+        worker.start()
+        worker.join()
+    else:
+        drive(transfer.stylize(content, [style], config, threads=threads))
     after = resource.getrusage(resource.RUSAGE_SELF)
     w, h = transfer.fit_long_side(content.shape[1], content.shape[0], size)
     with open("/proc/self/status") as f:
@@ -51,6 +61,7 @@ def child(size: int, core: int) -> None:
             {
                 "size": size,
                 "core": core,
+                "worker_thread": in_thread,
                 "tiles": len(tiles.tile_grid(h, w)),
                 "peak_gib": round(hwm, 2),
                 "wall_s": round(time.perf_counter() - t0, 1),
@@ -68,13 +79,15 @@ def main() -> None:
     )
     parser.add_argument("--size", type=int, default=4096)
     parser.add_argument("--cores", default="1024,768,640,512")
+    parser.add_argument("--thread", action="store_true", help="run on a worker thread, as the window does")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.size, args.child)
+        child(args.size, args.child, args.thread)
         return
     for core in (int(c) for c in args.cores.split(",") if c):
         cmd = [sys.executable, __file__, "--size", str(args.size), "--child", str(core)]
+        cmd += ["--thread"] if args.thread else []
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         print(out.strip().splitlines()[-1], flush=True)
 
