@@ -52,27 +52,20 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     """Peak memory and time of stylizing a ``width`` x ``height`` photo with ``config`` (output size from
     ``config.size``) on ``device`` with ``threads`` torch threads (0: the cores of this machine)."""
     out_w, out_h = fit_long_side(width, height, config.size)
-    mpx = out_w * out_h / 1e6
-    if is_tiled(out_h, out_w):
-        sizes = _sizes(out_w, out_h, config)
-        whole = [w * h for w, h in sizes if not scale_is_tiled(h, w, out_h, out_w)]
-        whole_mpx = max(whole, default=0) / 1e6
-        peak = max(
-            TILED_FIXED_GB * GB + TILED_BYTES_PER_PX * out_w * out_h,
-            (FLOOR_GB + WHOLE_GB_PER_MPX * whole_mpx) * GB,  # the largest scale that still runs whole
-        )
-        tiled = True
-    else:
-        peak = (FLOOR_GB + WHOLE_GB_PER_MPX * mpx) * GB
-        tiled = False
-    overlap = 1.0
-    if tiled:
-        overlap = ((TILE_CORE + 2 * TILE_MARGIN) / TILE_CORE) ** 2
+    tiled = is_tiled(out_h, out_w)
+    overlap = ((TILE_CORE + 2 * TILE_MARGIN) / TILE_CORE) ** 2
     work = 0.0
+    whole_mpx = 0.0  # the largest scale that runs whole
     for side, steps in scale_plan(max(out_w, out_h), PRESETS[config.quality]):
         w, h = fit_long_side(out_w, out_h, side)
-        factor = overlap * TILED_TIME_FACTOR if scale_is_tiled(h, w, out_h, out_w) else 1.0
-        work += steps * w * h / 1e6 * factor
+        if scale_is_tiled(h, w, out_h, out_w):
+            work += steps * w * h / 1e6 * overlap * TILED_TIME_FACTOR
+        else:
+            work += steps * w * h / 1e6
+            whole_mpx = max(whole_mpx, w * h / 1e6)
+    peak = (FLOOR_GB + WHOLE_GB_PER_MPX * whole_mpx) * GB
+    if tiled:
+        peak = max(peak, TILED_FIXED_GB * GB + TILED_BYTES_PER_PX * out_w * out_h)
     seconds = work * CPU_S_PER_MPX_STEP
     if config.backbone == "vgg19":
         seconds *= VGG19_COST
@@ -82,12 +75,6 @@ def estimate(width: int, height: int, config: StyleConfig, device: str = "cpu", 
     else:
         seconds /= max(1, threads or os.cpu_count() or 1) ** 0.8  # threads do not scale perfectly
     return Estimate(out_w, out_h, int(peak), seconds, tiled)
-
-
-def _sizes(out_w: int, out_h: int, config: StyleConfig) -> list[tuple[int, int]]:
-    """(width, height) of every scale, coarse to fine."""
-    plan = scale_plan(max(out_w, out_h), PRESETS[config.quality])
-    return [fit_long_side(out_w, out_h, side) for side, _steps in plan]
 
 
 def available_bytes(device: str = "cpu") -> int | None:
